@@ -1,0 +1,1 @@
+//! preflight-env (under construction).

@@ -1,0 +1,71 @@
+use serde::Serialize;
+
+use crate::{Dropped, Finding, Score, Severity, Stats, Warning};
+
+/// The result of a run: what renderers turn into text, JSON or SARIF.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// The findings that passed the user's filters, in path, line, column, id order.
+    pub findings: Vec<Finding>,
+    /// Candidates not reported, and why.
+    pub dropped: Vec<Dropped>,
+    /// Problems with the input; the run went on.
+    pub warnings: Vec<Warning>,
+    /// What was looked at.
+    pub stats: Stats,
+    /// Grades of graded targets.
+    pub scores: Vec<Score>,
+}
+
+impl Report {
+    /// Sorts findings, dropped candidates and warnings into their stable order.
+    pub fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (&a.location, &a.id, &a.fingerprint).cmp(&(&b.location, &b.id, &b.fingerprint))
+        });
+        self.dropped
+            .sort_by(|a, b| (&a.location, &a.id).cmp(&(&b.location, &b.id)));
+        self.warnings
+            .sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+    }
+
+    /// The number of findings at each severity, lowest first.
+    pub fn counts(&self) -> [(Severity, usize); 5] {
+        Severity::ALL.map(|s| (s, self.findings.iter().filter(|f| f.severity == s).count()))
+    }
+
+    /// Whether any finding is at or above `fail_on`: the run then exits with status 1.
+    pub fn fails(&self, fail_on: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= fail_on)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Location, Redacted};
+
+    #[test]
+    fn counts_and_fails_on_threshold() {
+        let mut report = Report::default();
+        report.findings.push(Finding::secret(
+            "x.key",
+            Severity::Medium,
+            "m",
+            Location::file("b", 2, 1),
+            Redacted::new("aaaaaaaaaa"),
+        ));
+        report.findings.push(Finding::secret(
+            "x.key",
+            Severity::Low,
+            "m",
+            Location::file("a", 9, 1),
+            Redacted::new("bbbbbbbbbb"),
+        ));
+        report.sort();
+        assert_eq!(report.findings[0].location.path, "a");
+        assert_eq!(report.counts()[2], (Severity::Medium, 1));
+        assert!(report.fails(Severity::Medium));
+        assert!(!report.fails(Severity::High));
+    }
+}

@@ -1,0 +1,1 @@
+//! preflight-git (under construction).

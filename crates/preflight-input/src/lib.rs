@@ -1,0 +1,1 @@
+//! preflight-input (under construction).

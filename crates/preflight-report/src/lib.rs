@@ -1,0 +1,1 @@
+//! preflight-report (under construction).

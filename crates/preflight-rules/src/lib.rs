@@ -1,0 +1,1 @@
+//! preflight-rules (under construction).

@@ -1,0 +1,1 @@
+//! preflight-web (under construction).

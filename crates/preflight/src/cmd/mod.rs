@@ -1,0 +1,23 @@
+//! One module per subcommand, each with its `Args` and a `run` that returns the exit status.
+
+pub mod check;
+pub mod codes;
+pub mod redact;
+pub mod rules;
+pub mod scan;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the subcommand the user asked for.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Check(args) => check::run(global, args),
+        Command::Scan(args) => scan::run(global, args),
+        Command::Redact(args) => redact::run(global, args),
+        Command::Rules(command) => rules::run(global, command),
+        Command::Codes(args) => codes::run(global, args),
+    }
+}

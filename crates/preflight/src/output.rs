@@ -1,0 +1,1 @@
+//! Turning outcomes into reports (being built).
