@@ -52,8 +52,14 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -228,13 +234,22 @@ negative_examples = ["x", "y"]
         let RulesError::Invalid { line, source, .. } = &err else {
             panic!("{err}")
         };
-        assert_eq!((*line, source.key, source.rule.as_str()), (18, "pattern", "acme.other-key"));
-        assert!(err.to_string().starts_with("acme.toml:18: rule `acme.other-key`, key `pattern`"));
+        assert_eq!(
+            (*line, source.key, source.rule.as_str()),
+            (18, "pattern", "acme.other-key")
+        );
+        assert!(
+            err.to_string()
+                .starts_with("acme.toml:18: rule `acme.other-key`, key `pattern`")
+        );
     }
 
     #[test]
     fn syntax_and_unknown_keys_point_at_the_line() {
-        let text = FILE.replace("severity = \"high\"\nkeywords = [\"acmo_\"]", "severity = \"high\"\nkeyword = [\"acmo_\"]");
+        let text = FILE.replace(
+            "severity = \"high\"\nkeywords = [\"acmo_\"]",
+            "severity = \"high\"\nkeyword = [\"acmo_\"]",
+        );
         let err = parse_rule_file("acme.toml", &text, Strictness::Builtin).unwrap_err();
         let RulesError::Syntax { line, message, .. } = &err else {
             panic!("{err}")
@@ -245,11 +260,16 @@ negative_examples = ["x", "y"]
 
     #[test]
     fn duplicate_ids_are_rejected() {
-        let text = FILE.replace("acme.other-key", "acme.api-key").replace("acmo_[a-z0-9{32}", "acmo_[a-z0-9]{32}");
+        let text = FILE
+            .replace("acme.other-key", "acme.api-key")
+            .replace("acmo_[a-z0-9{32}", "acmo_[a-z0-9]{32}");
         let err = RuleSet::default()
             .add_file("acme.toml", &text, Strictness::Builtin)
             .unwrap_err();
-        assert!(matches!(err, RulesError::Duplicate { line: 14, .. }), "{err}");
+        assert!(
+            matches!(err, RulesError::Duplicate { line: 14, .. }),
+            "{err}"
+        );
     }
 
     #[test]
@@ -260,6 +280,13 @@ negative_examples = ["x", "y"]
     #[test]
     fn builtin_rules_load() {
         let set = RuleSet::builtin().unwrap();
-        assert_eq!(set.len(), set.rules().iter().map(|r| &r.id).collect::<HashSet<_>>().len());
+        assert_eq!(
+            set.len(),
+            set.rules()
+                .iter()
+                .map(|r| &r.id)
+                .collect::<HashSet<_>>()
+                .len()
+        );
     }
 }

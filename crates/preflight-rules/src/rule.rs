@@ -113,9 +113,11 @@ pub struct RuleError {
 /// How strictly a rule is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strictness {
-    /// Built-in rules: at least two examples and two negative examples, and a reference.
+    /// Built-in rules: at least two examples and two negative examples, and a reference; the
+    /// pattern is parsed but compiled only when the engine first needs it.
     Builtin,
-    /// A user's custom rules: examples and reference optional.
+    /// A user's custom rules: examples and reference optional; the pattern is compiled now so
+    /// that an error names the rule and key.
     Custom,
 }
 
@@ -187,9 +189,21 @@ pub fn validate_rule(
             ));
         }
     }
-    let regex = compile_pattern(&spec.pattern).map_err(|e| error("pattern", e.to_string()))?;
-    let has_secret_group = regex.capture_names().any(|n| n == Some("secret"));
-    if !has_secret_group && regex.captures_len() < 2 {
+    // Parsing is cheap; compiling is not, so built-in rules (compiled by the test suite) are
+    // compiled lazily by the engine when their keyword first occurs, and only custom rules are
+    // compiled here.
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(&spec.pattern)
+        .map_err(|e| error("pattern", e.to_string()))?;
+    if strictness == Strictness::Custom {
+        compile_pattern(&spec.pattern).map_err(|e| error("pattern", e.to_string()))?;
+    }
+    let has_secret_group =
+        spec.pattern.contains("(?P<secret>") || spec.pattern.contains("(?<secret>");
+    if !has_secret_group && hir.properties().explicit_captures_len() < 1 {
         return Err(error(
             "pattern",
             "needs a capture group: `(?P<secret>...)` or group 1 is the secret".into(),
@@ -213,7 +227,11 @@ pub fn validate_rule(
             )
         })?),
     };
-    if spec.context.iter().any(|w| w.trim().is_empty() || !w.is_ascii()) {
+    if spec
+        .context
+        .iter()
+        .any(|w| w.trim().is_empty() || !w.is_ascii())
+    {
         return Err(error("context", "words must be non-empty ASCII".into()));
     }
     let reference = spec
@@ -227,7 +245,10 @@ pub fn validate_rule(
             ));
         }
         if spec.examples.len() < 2 {
-            return Err(error("examples", "at least two examples are required".into()));
+            return Err(error(
+                "examples",
+                "at least two examples are required".into(),
+            ));
         }
         if spec.negative_examples.len() < 2 {
             return Err(error(
@@ -292,7 +313,8 @@ negative_examples = ["x", "y"]
 
     #[test]
     fn each_mistake_names_its_key() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut RuleSpec)>)> = vec![
+        type Mutation = Box<dyn Fn(&mut RuleSpec)>;
+        let cases: Vec<(&str, Mutation)> = vec![
             ("id", Box::new(|s| s.id = "Acme Key".into())),
             ("severity", Box::new(|s| s.severity = "severe".into())),
             ("keywords", Box::new(|s| s.keywords.clear())),
@@ -302,7 +324,10 @@ negative_examples = ["x", "y"]
             ("min_entropy", Box::new(|s| s.min_entropy = Some(9.0))),
             ("checksum", Box::new(|s| s.checksum = Some("luhn2".into()))),
             ("examples", Box::new(|s| s.examples.truncate(1))),
-            ("negative_examples", Box::new(|s| s.negative_examples.clear())),
+            (
+                "negative_examples",
+                Box::new(|s| s.negative_examples.clear()),
+            ),
             ("reference", Box::new(|s| s.reference = None)),
         ];
         for (key, mutate) in cases {
@@ -330,8 +355,10 @@ negative_examples = ["x", "y"]
 
     #[test]
     fn unknown_keys_are_rejected() {
-        let err = toml::from_str::<RuleSpec>("id='a.b'\nname='n'\nseverity='low'\nkeywords=['abc']\npattern='(a)'\nmin_entroy=3.0\n")
-            .unwrap_err();
+        let err = toml::from_str::<RuleSpec>(
+            "id='a.b'\nname='n'\nseverity='low'\nkeywords=['abc']\npattern='(a)'\nmin_entroy=3.0\n",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("min_entroy"), "{err}");
     }
 }

@@ -1,1 +1,44 @@
-//! preflight-secrets (under construction).
+//! preflight's secret-scanning engine.
+//!
+//! # Design
+//!
+//! A [`Scanner`] is built once from a [`preflight_rules::RuleSet`] and shared by every thread
+//! (it is `Sync`); each thread owns a [`Scratch`] whose buffers are reused from blob to blob.
+//! The hot path takes a blob as `&[u8]`: content that is not UTF-8 is scanned as bytes with
+//! `regex::bytes`, and secrets are ASCII anyway.
+//!
+//! Scanning a blob is a pipeline:
+//!
+//! 1. **Prefilter** ([`prefilter`]): one ASCII case-insensitive Aho-Corasick automaton over the
+//!    keywords of all rules finds every keyword occurrence in one pass. Rules without keywords
+//!    are rejected when loaded, so no rule ever scans a whole blob.
+//! 2. **Windows**: around each hit, the rule's pattern runs on the hit's line, capped to a
+//!    bounded number of bytes on each side; touching windows of one rule merge, so the cost is
+//!    linear even for a 20 MB single-line file.
+//! 3. **Regex**: each rule's pattern is compiled the first time one of its keywords occurs
+//!    (a one-file scan compiles only the few rules it needs). Group `secret`, else group 1, is
+//!    the value. A rule with `context` words only keeps matches with one of them nearby.
+//! 4. **Filters** ([`filters`], [`checksum`]): checksum, well-known documentation examples,
+//!    references (`${X}`, `os.environ[...]`), placeholders (`changeme`, `xxxx`, sequences),
+//!    entropy, and inline allow markers on the line. A dropped value keeps its
+//!    [`preflight_findings::DropReason`] for `--explain`.
+//! 5. **Overlaps**: where two rules match overlapping bytes, the most specific wins
+//!    (checksum-validated, then provider over `generic.*`, then the longer secret); the other is
+//!    dropped as superseded.
+//! 6. **Findings**: lines and columns are computed only for candidates, by counting newlines
+//!    with `memchr` from one candidate to the next.
+//!
+//! [`redact`] reuses the same pipeline on a stream, line by line in bounded memory.
+
+pub mod checksum;
+mod config;
+mod examples;
+pub mod filters;
+pub mod prefilter;
+pub mod redact;
+mod scanner;
+
+pub use config::ScanConfig;
+pub use examples::{ExampleFailure, check_examples, check_rule};
+pub use redact::{RedactStats, Redactor, redact_stream};
+pub use scanner::{Candidate, Scanner, Scratch};

@@ -1,0 +1,380 @@
+//! The filters a matched value goes through before it becomes a finding.
+//!
+//! Each returns the [`DropReason`] that `--explain` shows. They look only at the value (and, for
+//! inline markers, its line), are cheap, and run only on regex matches, which are rare; so they
+//! favour clarity over speed.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use preflight_findings::DropReason;
+
+/// Substrings that mark a value as a placeholder, lowercase.
+const PLACEHOLDER_PARTS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "changethis",
+    "change_this",
+    "your_",
+    "your-",
+    "yourapi",
+    "yoursecret",
+    "yourtoken",
+    "yourpass",
+    "yourkey",
+    "example",
+    "dummy",
+    "redacted",
+    "placeholder",
+    "sample",
+    "fake",
+    "xxxx",
+    "****",
+    "...",
+    "todo",
+    "fixme",
+    "insert_",
+    "insert-",
+    "replace_",
+    "replace-",
+    "replaceme",
+    "notreal",
+    "not_real",
+    "not-real",
+    "_here",
+    "-here",
+    "<",
+    ">",
+    "foobar",
+    "lorem",
+    "mysecret",
+    "my_secret",
+    "my-secret",
+    "supersecret",
+    "super_secret",
+    "secret123",
+    "password123",
+    "p@ssw0rd",
+    "s3cr3t",
+    "hunter2",
+];
+
+/// Whole values that are placeholders, lowercase.
+const PLACEHOLDER_VALUES: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "admin",
+    "root",
+    "test",
+    "testing",
+    "null",
+    "none",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "pass",
+    "default",
+    "string",
+    "value",
+    "key",
+    "apikey",
+    "api_key",
+    "empty",
+    "required",
+    "optional",
+    "secretkey",
+    "secret_key",
+    "private",
+    "guest",
+    "letmein",
+    "qwerty",
+    "unknown",
+    "missing",
+    "disabled",
+    "invalid",
+];
+
+/// Well-known example credentials from providers' documentation; a value containing one is
+/// dropped.
+const DOCUMENTATION_EXAMPLES: &[&str] = &[
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+];
+
+/// Inline markers that allow a line, from preflight and the tools teams migrate from.
+pub const INLINE_MARKERS: &[&str] = &[
+    "preflight:allow",
+    "gitleaks:allow",
+    "pragma: allowlist secret",
+    "kingfisher:ignore",
+    "trufflehog:ignore",
+];
+
+/// Values that refer to another value instead of being one, lowercase.
+const REFERENCE_PARTS: &[&str] = &[
+    "${",
+    "{{",
+    "}}",
+    "%(",
+    "os.environ",
+    "os.getenv",
+    "getenv(",
+    "process.env",
+    "import.meta.env",
+    "env(",
+    "env[",
+    "env.fetch",
+    "settings.",
+    "config.",
+    "config[",
+    "secrets.",
+    "vault:",
+    "#{",
+];
+
+/// The automata the filters search with, built once per scanner.
+#[derive(Debug, Clone)]
+pub struct Filters {
+    markers: AhoCorasick,
+    placeholders: AhoCorasick,
+    references: AhoCorasick,
+    examples: AhoCorasick,
+}
+
+fn automaton(patterns: &[&str], case_insensitive: bool) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(case_insensitive)
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(patterns)
+        .expect("a few literal patterns always build")
+}
+
+impl Default for Filters {
+    fn default() -> Self {
+        Filters {
+            markers: automaton(INLINE_MARKERS, true),
+            placeholders: automaton(PLACEHOLDER_PARTS, true),
+            references: automaton(REFERENCE_PARTS, true),
+            examples: automaton(DOCUMENTATION_EXAMPLES, false),
+        }
+    }
+}
+
+impl Filters {
+    /// The inline marker on `line`, if any.
+    pub fn marker(&self, line: &[u8]) -> Option<DropReason> {
+        self.markers.find(line).map(|m| DropReason::InlineMarker {
+            marker: INLINE_MARKERS[m.pattern().as_usize()].to_string(),
+        })
+    }
+
+    /// Whether `value` is or contains a documentation example.
+    pub fn documentation_example(&self, value: &[u8]) -> Option<DropReason> {
+        self.examples
+            .is_match(value)
+            .then_some(DropReason::DocumentationExample)
+    }
+
+    /// Whether `value` refers to another value (`${X}`, `os.environ[...]`, `process.env.X`).
+    pub fn reference(&self, value: &[u8]) -> Option<DropReason> {
+        let is_variable = value.first() == Some(&b'$')
+            && value
+                .get(1)
+                .is_some_and(|&b| b == b'{' || b == b'(' || b.is_ascii_uppercase() || b == b'_');
+        (is_variable || self.references.is_match(value)).then_some(DropReason::Reference)
+    }
+
+    /// Whether `value` is a placeholder, and which kind.
+    pub fn placeholder(&self, value: &[u8]) -> Option<DropReason> {
+        let reason = |pattern: &str| {
+            Some(DropReason::Placeholder {
+                pattern: pattern.to_string(),
+            })
+        };
+        if let Some(m) = self.placeholders.find(value) {
+            return reason(PLACEHOLDER_PARTS[m.pattern().as_usize()]);
+        }
+        if let Some(word) = PLACEHOLDER_VALUES
+            .iter()
+            .find(|w| value.eq_ignore_ascii_case(w.as_bytes()))
+        {
+            return reason(word);
+        }
+        shape(body(value)).and_then(reason)
+    }
+}
+
+/// The part of a value that should look random: after the last `_` or `-` when that part is
+/// long enough (`sk_live_` is a fixed prefix), else the whole value.
+fn body(value: &[u8]) -> &[u8] {
+    match value.iter().rposition(|&b| b == b'_' || b == b'-') {
+        Some(i) if value.len() - i > 8 => &value[i + 1..],
+        _ => value,
+    }
+}
+
+/// Why a value's shape is a placeholder's: too few distinct characters, a long run of one
+/// character, an ascending or descending sequence, or a short unit repeated. Long values
+/// (private keys, certificates) legitimately contain runs such as `AAAAAAAA`, so only values up
+/// to 128 bytes are judged by shape.
+fn shape(body: &[u8]) -> Option<&'static str> {
+    if body.len() > 128 || body.len() < 4 {
+        return None;
+    }
+    let mut distinct = [false; 256];
+    for &b in body {
+        distinct[b as usize] = true;
+    }
+    if distinct.iter().filter(|&&d| d).count() <= 2 {
+        return Some("repeated characters");
+    }
+    let run = |step: i16| {
+        let mut longest = 1;
+        let mut current = 1;
+        for pair in body.windows(2) {
+            if i16::from(pair[1]) - i16::from(pair[0]) == step && pair[0].is_ascii_alphanumeric() {
+                current += 1;
+                longest = longest.max(current);
+            } else {
+                current = 1;
+            }
+        }
+        longest
+    };
+    if run(0) >= 8 {
+        return Some("repeated characters");
+    }
+    if run(1) >= 8 || run(-1) >= 8 {
+        return Some("sequential characters");
+    }
+    for unit in 1..=4 {
+        if body.len() >= unit * 3
+            && body.len().is_multiple_of(unit)
+            && body.chunks(unit).all(|c| c == &body[..unit])
+        {
+            return Some("repeated characters");
+        }
+    }
+    None
+}
+
+/// The Shannon entropy of `value` in bits per byte.
+pub fn entropy(value: &[u8]) -> f64 {
+    if value.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in value {
+        counts[b as usize] += 1;
+    }
+    let len = value.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / len;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholder(value: &str) -> Option<String> {
+        Filters::default()
+            .placeholder(value.as_bytes())
+            .map(|r| r.to_string())
+    }
+
+    #[test]
+    fn placeholders_are_recognised_by_word_value_and_shape() {
+        for value in [
+            "changeme",
+            "your-api-key-here",
+            "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
+            "<password>",
+            "EXAMPLEKEY123",
+            "dummy-token",
+            "[REDACTED]",
+            "Password",
+            "sk_live_aaaaaaaaaaaaaaaaaaaaaaaa",
+            "sk_live_1234567890abcdefghij",
+            "abcabcabcabc",
+            "zyxwvutsrq",
+            "ab",
+        ] {
+            if value == "ab" {
+                assert_eq!(placeholder(value), None, "{value}");
+            } else {
+                assert!(placeholder(value).is_some(), "{value}");
+            }
+        }
+        for value in [
+            "sk_live_4qFh7TzK2mLw9RcVxB3nYd8P",
+            "Zr8#kq2!Lw9vTb",
+            "ghp_Xk3mP9qR2sT7vW1yZ4bC6dF8gH0jL51x2Yz3",
+        ] {
+            assert_eq!(placeholder(value), None, "{value}");
+        }
+    }
+
+    #[test]
+    fn long_values_are_not_judged_by_shape() {
+        let pem_like = format!("MII{}xyz", "A".repeat(200));
+        assert_eq!(placeholder(&pem_like), None);
+    }
+
+    #[test]
+    fn references_are_recognised() {
+        let filters = Filters::default();
+        for value in [
+            "${DB_PASSWORD}",
+            "$DB_PASSWORD",
+            "os.environ[\"X\"]",
+            "os.getenv(",
+            "process.env.API_KEY",
+            "{{ vault_password }}",
+            "%(password)s",
+        ] {
+            assert!(filters.reference(value.as_bytes()).is_some(), "{value}");
+        }
+        assert!(filters.reference(b"$2b$12$abcdefghijk").is_none());
+        assert!(filters.reference(b"Zr8kq2Lw9vTb").is_none());
+    }
+
+    #[test]
+    fn markers_and_documentation_examples() {
+        let filters = Filters::default();
+        let reason = filters.marker(b"key = 'abc' # PREFLIGHT:ALLOW").unwrap();
+        assert_eq!(reason.to_string(), "inline marker `preflight:allow`");
+        assert!(filters.marker(b"x # pragma: allowlist secret").is_some());
+        assert!(filters.marker(b"key = 'abc'").is_none());
+        assert!(
+            filters
+                .documentation_example(b"AKIAIOSFODNN7EXAMPLE")
+                .is_some()
+        );
+        assert!(
+            filters
+                .documentation_example(b"AKIAQ3EGT5OPLMNB7XYZ")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn entropy_measures_bits_per_byte() {
+        assert_eq!(entropy(b""), 0.0);
+        assert_eq!(entropy(b"aaaa"), 0.0);
+        assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
+        assert!(entropy(b"Xk3mP9qR2sT7vW1yZ4bC6dF8gH0jL5") > 4.5);
+    }
+}

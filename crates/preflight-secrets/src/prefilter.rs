@@ -1,0 +1,283 @@
+//! The keyword prefilter and the windows the rules' patterns run on.
+//!
+//! Running a few hundred regular expressions over every byte would cost a few hundred passes.
+//! Instead every rule names literal keywords (`sk_live_`, `ghp_`, `password`), and one
+//! Aho-Corasick automaton, ASCII case-insensitive, finds all of them in a single pass
+//! (overlapping, so that `sk_live_` and `sk_` both report). A rule's pattern then runs only on a
+//! *window* around each of its keyword hits: the hit's line (plus the rule's `window_lines`),
+//! but never more than [`MAX_BEFORE`] bytes before the hit or [`MAX_AFTER`] bytes after it.
+//!
+//! The cap is what keeps a 20 MB single-line minified file linear: a hit costs at most a
+//! bounded window, and hits of the same rule whose windows touch are merged into one window, so
+//! each byte is searched at most once per rule whose keyword occurs near it. A hit that falls
+//! inside the rule's open window on the same line costs nothing more. Windows are kept in
+//! caller-owned scratch buffers, so scanning allocates nothing once they have grown.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use memchr::{memchr, memrchr};
+
+/// The most bytes a window reaches before its keyword hit.
+pub const MAX_BEFORE: usize = 1024;
+/// The most bytes a window reaches after its keyword hit.
+pub const MAX_AFTER: usize = 16 * 1024;
+
+/// A range of a blob one rule's pattern runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// The rule's index in the scanner.
+    pub rule: u32,
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// The open window of one rule while hits come in.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    start: usize,
+    end: usize,
+    /// Whether `end` is the end of the hit's line (not the byte cap), so a later hit before
+    /// `end` on the same line needs no new work.
+    ends_line: bool,
+}
+
+/// Caller-owned buffers of the prefilter.
+#[derive(Debug, Default)]
+pub struct PrefilterScratch {
+    open: Vec<Option<Open>>,
+    touched: Vec<u32>,
+    /// The windows found, per rule in increasing order.
+    pub windows: Vec<Window>,
+}
+
+/// The keyword automaton of a scanner.
+#[derive(Debug, Clone)]
+pub struct Prefilter {
+    automaton: AhoCorasick,
+    /// For each automaton pattern, the rules that have it as a keyword.
+    rules_of_keyword: Vec<Vec<u32>>,
+    /// For each rule, its `window_lines`.
+    window_lines: Vec<u32>,
+}
+
+impl Prefilter {
+    /// Builds the automaton over every rule's keywords; `keywords[i]` and `window_lines[i]`
+    /// belong to rule `i`.
+    pub fn new(keywords: &[Vec<String>], window_lines: Vec<u32>) -> Prefilter {
+        let mut literals: Vec<String> = Vec::new();
+        let mut rules_of_keyword: Vec<Vec<u32>> = Vec::new();
+        for (rule, words) in keywords.iter().enumerate() {
+            for word in words {
+                let word = word.to_ascii_lowercase();
+                let rule = u32::try_from(rule).expect("fewer than 4 billion rules");
+                match literals.iter().position(|l| *l == word) {
+                    Some(i) if !rules_of_keyword[i].contains(&rule) => {
+                        rules_of_keyword[i].push(rule)
+                    }
+                    Some(_) => {}
+                    None => {
+                        literals.push(word);
+                        rules_of_keyword.push(vec![rule]);
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&literals)
+            .or_else(|_| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&literals)
+            })
+            .expect("validated keywords are short literals");
+        Prefilter {
+            automaton,
+            rules_of_keyword,
+            window_lines,
+        }
+    }
+
+    /// Finds the windows of `haystack` into `scratch.windows`.
+    pub fn windows(&self, haystack: &[u8], scratch: &mut PrefilterScratch) {
+        scratch.windows.clear();
+        scratch.touched.clear();
+        if scratch.open.len() != self.window_lines.len() {
+            scratch.open = vec![None; self.window_lines.len()];
+        }
+        for hit in self.automaton.find_overlapping_iter(haystack) {
+            for &rule in &self.rules_of_keyword[hit.pattern().as_usize()] {
+                self.add_hit(haystack, rule, hit.start(), hit.end(), scratch);
+            }
+        }
+        for &rule in &scratch.touched {
+            if let Some(open) = scratch.open[rule as usize].take() {
+                scratch.windows.push(Window {
+                    rule,
+                    start: open.start,
+                    end: open.end,
+                });
+            }
+        }
+    }
+
+    fn add_hit(
+        &self,
+        haystack: &[u8],
+        rule: u32,
+        start: usize,
+        end: usize,
+        scratch: &mut PrefilterScratch,
+    ) {
+        let extra_lines = self.window_lines[rule as usize];
+        let slot = &mut scratch.open[rule as usize];
+        if let Some(open) = slot
+            && extra_lines == 0
+            && start <= open.end
+        {
+            extend_single_line(haystack, open, end);
+            return;
+        }
+        let (window_end, ends_line) = window_end(haystack, end, extra_lines);
+        if let Some(open) = slot {
+            if start <= open.end {
+                open.end = open.end.max(window_end);
+                open.ends_line = ends_line;
+                return;
+            }
+            scratch.windows.push(Window {
+                rule,
+                start: open.start,
+                end: open.end,
+            });
+        } else {
+            scratch.touched.push(rule);
+        }
+        *slot = Some(Open {
+            start: window_start(haystack, start),
+            end: window_end,
+            ends_line,
+        });
+    }
+}
+
+/// Extends an open single-line window to cover a hit ending at `hit_end` that starts inside it.
+/// Bytes before `open.end` were searched for a newline already, so the search resumes there:
+/// a long run of hits on one huge line costs each byte once.
+fn extend_single_line(haystack: &[u8], open: &mut Open, hit_end: usize) {
+    if open.ends_line && hit_end <= open.end {
+        return;
+    }
+    let from = open.end.max(hit_end);
+    let ceiling = hit_end.saturating_add(MAX_AFTER).min(haystack.len());
+    if from >= ceiling {
+        return;
+    }
+    match memchr(b'\n', &haystack[from..ceiling]) {
+        Some(i) => {
+            open.end = from + i;
+            open.ends_line = true;
+        }
+        None => {
+            open.end = ceiling;
+            open.ends_line = ceiling == haystack.len();
+        }
+    }
+}
+
+/// The start of the hit's line, at most [`MAX_BEFORE`] bytes back.
+fn window_start(haystack: &[u8], hit_start: usize) -> usize {
+    let floor = hit_start.saturating_sub(MAX_BEFORE);
+    memrchr(b'\n', &haystack[floor..hit_start]).map_or(floor, |i| floor + i + 1)
+}
+
+/// The end of the hit's line plus `extra_lines` lines, at most [`MAX_AFTER`] bytes on; and
+/// whether that is a line end rather than the cap.
+fn window_end(haystack: &[u8], hit_end: usize, extra_lines: u32) -> (usize, bool) {
+    let ceiling = hit_end.saturating_add(MAX_AFTER).min(haystack.len());
+    let mut at = hit_end;
+    for _ in 0..=extra_lines {
+        match memchr(b'\n', &haystack[at..ceiling]) {
+            Some(i) => at += i + 1,
+            None => return (ceiling, ceiling == haystack.len()),
+        }
+    }
+    (at - 1, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn windows(keywords: &[&[&str]], lines: Vec<u32>, text: &[u8]) -> Vec<(u32, usize, usize)> {
+        let keywords: Vec<Vec<String>> = keywords
+            .iter()
+            .map(|k| k.iter().map(|s| s.to_string()).collect())
+            .collect();
+        let prefilter = Prefilter::new(&keywords, lines);
+        let mut scratch = PrefilterScratch::default();
+        prefilter.windows(text, &mut scratch);
+        let mut found: Vec<_> = scratch
+            .windows
+            .iter()
+            .map(|w| (w.rule, w.start, w.end))
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn a_hit_opens_a_window_on_its_line_case_insensitively() {
+        let text = b"one\nkey SK_LIVE_abc\nthree";
+        assert_eq!(windows(&[&["sk_live_"]], vec![0], text), [(0, 4, 19)]);
+    }
+
+    #[test]
+    fn overlapping_keywords_of_different_rules_both_hit() {
+        let text = b"x sk_live_abc";
+        assert_eq!(
+            windows(&[&["sk_live_"], &["sk_"]], vec![0, 0], text),
+            [(0, 0, 13), (1, 0, 13)]
+        );
+    }
+
+    #[test]
+    fn hits_at_buffer_edges_and_repeated_hits_merge() {
+        let text = b"ghp_a ghp_b\nghp_c";
+        assert_eq!(
+            windows(&[&["ghp_"]], vec![0], text),
+            [(0, 0, 11), (0, 12, 17)]
+        );
+        assert_eq!(windows(&[&["ghp_"]], vec![0], b"ghp_"), [(0, 0, 4)]);
+    }
+
+    #[test]
+    fn window_lines_reach_further_lines() {
+        let text = b"-----BEGIN x\nAAA\nBBB\n-----END x\nafter";
+        assert_eq!(windows(&[&["-----begin"]], vec![3], text), [(0, 0, 31)]);
+    }
+
+    #[test]
+    fn a_long_line_is_capped_and_stays_linear() {
+        let mut text = vec![b'a'; 3 * MAX_AFTER];
+        text[10..14].copy_from_slice(b"tok_");
+        let last = text.len() - 10;
+        text[last..last + 4].copy_from_slice(b"tok_");
+        let found = windows(&[&["tok_"]], vec![0], &text);
+        assert_eq!(
+            found,
+            [(0, 0, 14 + MAX_AFTER), (0, last - MAX_BEFORE, text.len())]
+        );
+    }
+
+    #[test]
+    fn many_hits_on_one_huge_line_cover_it_once() {
+        let text = b"key_ ".repeat(4 * 1024 * 1024 / 5);
+        let found = windows(&[&["key_"]], vec![0], &text);
+        assert_eq!(found, [(0, 0, text.len())]);
+    }
+}
