@@ -1,0 +1,60 @@
+//! Reading one blob for scanning, with the checks every scan applies first: size limit, missing
+//! or unreadable object, Git LFS pointer.
+
+use gix::ObjectId;
+use gix::objs::{Find, FindHeader};
+use preflight_findings::Warning;
+
+/// The first line of a Git LFS pointer file, whose real content lives on an LFS server.
+const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
+
+/// Reads blob `id` (at `path`) into `buf` unless it is larger than `max_size`, missing, corrupt
+/// or an LFS pointer; then the error is a warning naming the object and path.
+pub(crate) fn read<'b>(
+    repo: &gix::Repository,
+    id: &ObjectId,
+    path: &str,
+    max_size: u64,
+    buf: &'b mut Vec<u8>,
+) -> Result<&'b [u8], Warning> {
+    let warn = |message: String| Warning::at(path, message);
+    match repo.objects.try_header(id) {
+        Ok(Some(header)) if header.size > max_size => {
+            return Err(warn(format!(
+                "blob {id} is {} bytes, over the {max_size}-byte limit; not scanned",
+                header.size
+            )));
+        }
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            return Err(warn(format!(
+                "blob {id} is missing from the repository; not scanned"
+            )));
+        }
+        Err(err) => {
+            return Err(warn(format!(
+                "blob {id} could not be read ({err}); not scanned"
+            )));
+        }
+    }
+    let data = match repo.objects.try_find(id, buf) {
+        Ok(Some(data)) => data,
+        Ok(None) => {
+            return Err(warn(format!(
+                "blob {id} is missing from the repository; not scanned"
+            )));
+        }
+        Err(err) => {
+            return Err(warn(format!(
+                "blob {id} could not be read ({err}); not scanned"
+            )));
+        }
+    };
+    if data.data.starts_with(LFS_POINTER) {
+        return Err(warn(format!(
+            "Git LFS pointer (blob {id}): the file's content is stored outside the repository \
+             and was not scanned"
+        )));
+    }
+    Ok(data.data)
+}

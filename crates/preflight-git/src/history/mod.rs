@@ -1,0 +1,345 @@
+//! Secrets in git history: every blob reachable from every reference, scanned once, each secret
+//! reported once with where it entered, where it left and where it still is.
+//!
+//! The scan runs in three steps:
+//! 1. [`graph`] lists the commits to cover (all references, or an incremental range) in
+//!    topological order;
+//! 2. [`walk`] reads each distinct tree once, meeting each distinct blob once, while the
+//!    [`scan`] threads read and scan the blobs as they are met;
+//! 3. [`attribute`] takes the blobs that produced findings, groups findings by fingerprint (one
+//!    secret may live in many blobs as a file is edited) and computes each secret's
+//!    [`History`](preflight_findings::History).
+
+mod attribute;
+mod graph;
+mod scan;
+mod walk;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::mpsc;
+
+use gix::ObjectId;
+use gix::hashtable::HashMap;
+use preflight_findings::{
+    CommitRef, Finding, Fingerprint, History, Location, LocationKind, Outcome, Warning,
+};
+
+use crate::{BlobScanner, GitError};
+use attribute::SecretHistory;
+use walk::{Job, Walker};
+
+/// Which part of history to scan.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Selection {
+    /// Everything reachable from every reference and `HEAD`.
+    #[default]
+    All,
+    /// What the commits after this revision, up to `HEAD`, introduced (`REV..HEAD`).
+    Since(String),
+    /// What the commits of a range `A..B` introduced (`A..` means `A..HEAD`).
+    Range(String),
+}
+
+/// How to scan history.
+#[derive(Debug, Clone)]
+pub struct HistoryOptions {
+    /// Which commits to cover.
+    pub selection: Selection,
+    /// Also scan blobs no reference reaches (dangling or unreachable objects).
+    pub all_objects: bool,
+    /// Blobs larger than this many bytes are not scanned (a warning names each one).
+    pub max_blob_size: u64,
+    /// Scanning threads; 0 means one per CPU (at least two).
+    pub threads: usize,
+}
+
+impl Default for HistoryOptions {
+    fn default() -> Self {
+        HistoryOptions {
+            selection: Selection::All,
+            all_objects: false,
+            max_blob_size: 50 * 1024 * 1024,
+            threads: 0,
+        }
+    }
+}
+
+/// Blobs per batch handed to a scanning thread.
+const BATCH: usize = 64;
+
+/// Scans the history of the repository containing `path` with `scanner`.
+///
+/// Each secret (findings grouped by fingerprint) is reported once, located where it entered
+/// history, with its [`History`]. Problems with single objects are warnings in the outcome.
+pub fn scan<S: BlobScanner>(
+    path: &Path,
+    scanner: &S,
+    options: &HistoryOptions,
+) -> Result<Outcome, GitError> {
+    let repo = crate::repo::open(path)?;
+    let mut warnings = Vec::new();
+    let graph = graph::build(&repo, &options.selection, &mut warnings)?;
+    let sync = repo.clone().into_sync();
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .max(2)
+    } else {
+        options.threads
+    };
+
+    let (sender, receiver) = mpsc::channel::<Vec<Job>>();
+    let queue = Mutex::new(receiver);
+    let (walker, scanned) = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| scope.spawn(|| scan::work(&sync, scanner, &queue, options.max_blob_size)))
+            .collect();
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut emit = |job: Job| {
+            batch.push(job);
+            if batch.len() >= BATCH {
+                // The receiver lives until every worker ends, after this closure.
+                let _ = sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
+        };
+        let walker = walk_all(&repo, &graph, options, &mut emit);
+        let _ = sender.send(batch);
+        drop(sender);
+        let scanned: Vec<scan::Scanned> = workers
+            .into_iter()
+            .map(|w| w.join().expect("a scanning thread panicked"))
+            .collect();
+        (walker, scanned)
+    });
+
+    let mut outcome = Outcome {
+        warnings,
+        ..Outcome::default()
+    };
+    outcome.warnings.extend(walker.warnings.iter().cloned());
+    let mut hits = Vec::new();
+    for part in scanned {
+        outcome.warnings.extend(part.warnings);
+        outcome.stats.add(part.stats);
+        hits.extend(part.hits);
+    }
+    hits.sort_by_key(|(index, _)| *index);
+    outcome.findings = report(&repo, &graph, &walker, hits);
+    Ok(outcome)
+}
+
+/// Walks every tree the scan covers, handing new blobs to `emit`.
+fn walk_all<'r>(
+    repo: &'r gix::Repository,
+    graph: &graph::Graph,
+    options: &HistoryOptions,
+    emit: &mut dyn FnMut(Job),
+) -> Walker<'r> {
+    let mut walker = Walker::new(repo);
+    for tree in &graph.boundary_trees {
+        walker.seed(*tree);
+    }
+    for (index, commit) in graph.commits.iter().enumerate() {
+        walker.walk_tree(commit.tree, "", Some(index as u32), emit);
+    }
+    for root in &graph.loose {
+        if root.is_tree {
+            walker.walk_tree(root.id, "", None, emit);
+        } else {
+            walker.add_blob(root.id, root.name.clone(), emit);
+        }
+    }
+    if options.all_objects {
+        let mut warnings = Vec::new();
+        for id in walk::all_blob_ids(repo, &mut warnings) {
+            if !walker.has_blob(&id) {
+                walker.add_blob(id, format!("unreachable/{id}"), emit);
+            }
+        }
+        walker.warnings.extend(warnings);
+    }
+    walker
+}
+
+/// The ids (hex) of every blob the scan would cover, each once, in the order met. The same set
+/// as the blobs `git rev-list --objects --all` lists (plus unreachable ones with `all_objects`).
+pub fn blob_ids(path: &Path, options: &HistoryOptions) -> Result<Vec<String>, GitError> {
+    let repo = crate::repo::open(path)?;
+    let mut warnings = Vec::new();
+    let graph = graph::build(&repo, &options.selection, &mut warnings)?;
+    let walker = walk_all(&repo, &graph, options, &mut |_| {});
+    Ok(walker.blobs.iter().map(|b| b.id.to_string()).collect())
+}
+
+/// One secret: its findings in each blob that holds it.
+struct Secret {
+    hits: Vec<(u32, Finding)>,
+}
+
+/// Groups findings by fingerprint and turns each group into one finding with its history.
+fn report(
+    repo: &gix::Repository,
+    graph: &graph::Graph,
+    walker: &Walker<'_>,
+    hits: Vec<(u32, Vec<Finding>)>,
+) -> Vec<Finding> {
+    let mut secrets: Vec<Secret> = Vec::new();
+    let mut by_fingerprint: std::collections::HashMap<Fingerprint, usize> = Default::default();
+    let mut secrets_of_blob: HashMap<ObjectId, Vec<u32>> = HashMap::default();
+    for (blob, findings) in hits {
+        for finding in findings {
+            let next = secrets.len();
+            let s = *by_fingerprint
+                .entry(finding.fingerprint.clone())
+                .or_insert(next);
+            if s == next {
+                secrets.push(Secret { hits: Vec::new() });
+            }
+            let of_blob = secrets_of_blob
+                .entry(walker.blobs[blob as usize].id)
+                .or_default();
+            if !of_blob.contains(&(s as u32)) {
+                of_blob.push(s as u32);
+            }
+            secrets[s].hits.push((blob, finding));
+        }
+    }
+    let histories = attribute::attribute(repo, graph, &secrets_of_blob, secrets.len());
+    secrets
+        .into_iter()
+        .zip(histories)
+        .map(|(secret, history)| locate(repo, graph, walker, secret, history))
+        .collect()
+}
+
+/// The finding for one secret: the hit in the blob where it entered, moved to that commit's path.
+fn locate(
+    repo: &gix::Repository,
+    graph: &graph::Graph,
+    walker: &Walker<'_>,
+    secret: Secret,
+    history: SecretHistory,
+) -> Finding {
+    let entered = history.first.as_ref().map(|(commit, _)| *commit);
+    let (blob, mut finding) = pick_hit(walker, secret, &history);
+    let blob = &walker.blobs[blob as usize];
+    let path = history
+        .first
+        .as_ref()
+        .map_or_else(|| blob.path.clone(), |(_, path)| path.clone());
+    finding.location = Location {
+        kind: LocationKind::GitHistory,
+        path,
+        line: finding.location.line,
+        column: finding.location.column,
+    };
+    finding = finding.with_detail("blob", blob.id.to_string());
+    if let Some(commit) = entered {
+        let introduced = commit_ref(
+            repo,
+            &graph.commits[commit as usize].id,
+            &finding.location.path,
+        );
+        let removed = history
+            .removed
+            .as_ref()
+            .map(|(commit, path)| commit_ref(repo, &graph.commits[*commit as usize].id, path));
+        finding.history = Some(History {
+            introduced,
+            removed,
+            commits: history.commits,
+            paths: history.paths.len(),
+            in_head: history.in_head,
+            in_worktree: None,
+        });
+    } else {
+        finding = finding.with_detail("reachable", "no commit of the scan holds this blob");
+    }
+    finding
+}
+
+/// The hit to report: the one in a blob first met in the commit where the secret entered, at
+/// the path it entered by when possible.
+fn pick_hit(walker: &Walker<'_>, secret: Secret, history: &SecretHistory) -> (u32, Finding) {
+    let mut hits = secret.hits;
+    let best = history.first.as_ref().and_then(|(commit, path)| {
+        let at = |exact: bool| {
+            hits.iter().position(|(blob, _)| {
+                let entry = &walker.blobs[*blob as usize];
+                entry.commit == Some(*commit) && (!exact || entry.path == *path)
+            })
+        };
+        at(true).or_else(|| at(false))
+    });
+    hits.swap_remove(best.unwrap_or(0))
+}
+
+/// A commit as reported: id, author, date and summary, with the path the secret had there.
+fn commit_ref(repo: &gix::Repository, id: &ObjectId, path: &str) -> CommitRef {
+    let mut reference = CommitRef {
+        id: id.to_string(),
+        author: String::new(),
+        date: String::new(),
+        summary: String::new(),
+        path: path.to_string(),
+    };
+    let Ok(commit) = repo.find_commit(*id) else {
+        return reference;
+    };
+    let Ok(decoded) = commit.decode() else {
+        return reference;
+    };
+    if let Ok(author) = decoded.author() {
+        let author = author.trim();
+        reference.author = format!("{} <{}>", author.name, author.email);
+        if let Ok(time) = author.time() {
+            reference.date = rfc3339(time.seconds, time.offset);
+        }
+    }
+    reference.summary = decoded.message().summary().to_string();
+    reference
+}
+
+/// Seconds since the epoch at a UTC offset, as RFC 3339.
+pub(crate) fn rfc3339(seconds: i64, offset: i32) -> String {
+    let offset = time::UtcOffset::from_whole_seconds(offset).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .map(|t| t.to_offset(offset))
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| seconds.to_string())
+}
+
+/// Records, on each history finding, whether the working tree still holds the same secret
+/// (`in_worktree` holds the fingerprints of the working-tree scan's findings). A secret only in
+/// history is still exposed to anyone with a clone: its help says to rotate it and purge history.
+pub fn mark_worktree(findings: &mut [Finding], in_worktree: &HashSet<Fingerprint>) {
+    for finding in findings {
+        let present = in_worktree.contains(&finding.fingerprint);
+        if let Some(history) = finding.history.as_mut() {
+            history.in_worktree = Some(present);
+        }
+        if !present {
+            let help = "Removed from the working tree but still in git history, where every clone \
+                        keeps it: rotate the credential now, then purge it from history \
+                        (`preflight incident` writes the plan).";
+            finding.help = Some(match finding.help.take() {
+                Some(existing) => format!("{help} {existing}"),
+                None => help.to_string(),
+            });
+        }
+    }
+}
+
+/// A warning for a history scan that could not run at all, for callers that go on without it.
+pub fn unavailable(path: &Path, error: &GitError) -> Warning {
+    Warning::at(
+        path.display().to_string(),
+        format!("git history not scanned: {error}"),
+    )
+}

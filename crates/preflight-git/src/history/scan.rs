@@ -1,0 +1,62 @@
+//! The scanning threads: each reads blobs from its own repository handle and runs the
+//! [`BlobScanner`] with its own scratch space. Jobs arrive in batches so the threads rarely
+//! contend on the queue.
+
+use std::sync::Mutex;
+use std::sync::mpsc::Receiver;
+
+use preflight_findings::{Finding, Stats, Warning};
+
+use super::walk::Job;
+use crate::BlobScanner;
+use crate::blob;
+
+/// What one scanning thread found.
+#[derive(Default)]
+pub(crate) struct Scanned {
+    /// Findings by blob index.
+    pub hits: Vec<(u32, Vec<Finding>)>,
+    /// Blobs not scanned, and why.
+    pub warnings: Vec<Warning>,
+    /// Counters.
+    pub stats: Stats,
+}
+
+/// Scans batches of jobs from `queue` until it closes.
+pub(crate) fn work<S: BlobScanner>(
+    repo: &gix::ThreadSafeRepository,
+    scanner: &S,
+    queue: &Mutex<Receiver<Vec<Job>>>,
+    max_size: u64,
+) -> Scanned {
+    let repo = repo.to_thread_local();
+    let mut scratch = scanner.scratch();
+    let mut out = Scanned::default();
+    let mut buf = Vec::new();
+    loop {
+        let batch = {
+            let queue = queue
+                .lock()
+                .expect("a scanning thread panicked while holding the queue");
+            queue.recv()
+        };
+        let Ok(batch) = batch else { break };
+        for job in batch {
+            match blob::read(&repo, &job.id, &job.path, max_size, &mut buf) {
+                Ok(bytes) => {
+                    out.stats.scanned += 1;
+                    out.stats.bytes += bytes.len() as u64;
+                    let findings = scanner.scan(bytes, &job.path, &mut scratch);
+                    if !findings.is_empty() {
+                        out.hits.push((job.index, findings));
+                    }
+                }
+                Err(warning) => {
+                    out.stats.skipped += 1;
+                    out.warnings.push(warning);
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,6 @@
+//! Tests against real repositories built with `git` in temporary directories.
+
+mod harness;
+mod history;
+
+pub use harness::*;
