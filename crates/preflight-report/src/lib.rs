@@ -15,6 +15,7 @@ mod human;
 mod json;
 #[cfg(test)]
 mod sample;
+mod sarif;
 mod text;
 
 use std::fmt;
@@ -147,7 +148,8 @@ pub fn render(
     match format {
         Format::Human => human::render(report, options, out),
         Format::Json => json::render(report, options, out),
-        Format::Sarif | Format::Markdown => Err(io::Error::new(
+        Format::Sarif => sarif::render(report, options, out),
+        Format::Markdown => Err(io::Error::new(
             io::ErrorKind::Unsupported,
             format!("the {format} format is not available yet"),
         )),
