@@ -21,6 +21,7 @@ mod error;
 pub mod history;
 mod repo;
 mod scanner;
+pub mod staged;
 
 pub use codes::CODES;
 pub use error::GitError;

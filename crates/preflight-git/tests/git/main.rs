@@ -2,5 +2,6 @@
 
 mod harness;
 mod history;
+mod staged;
 
 pub use harness::*;
