@@ -1,0 +1,400 @@
+//! The variables a project's code reads.
+//!
+//! A line-based reader, not a parser: each form below is recognised by a regular expression on
+//! one line, which finds the common spellings without depending on a Python or JavaScript
+//! grammar. What counts as *required* is what fails at start-up when the variable is absent:
+//!
+//! | form | required |
+//! | --- | --- |
+//! | `os.environ["X"]` | yes |
+//! | `os.environ.get("X")`, `os.getenv("X")` | no |
+//! | `env("X")`, `env.str("X")`, `env.bool("X")`, ... (django-environ), `config("X")` (decouple) | unless `default=` is given |
+//! | a field of a pydantic `BaseSettings` class | unless it has a default |
+//! | `process.env.X`, `process.env["X"]` | unless followed by `??` or `\|\|` |
+//!
+//! The walk honours `.gitignore` and skips dependency folders; unreadable files become
+//! warnings.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use preflight_findings::Warning;
+use regex::Regex;
+
+/// One place where code reads a variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage {
+    /// The variable.
+    pub name: String,
+    /// The source file, relative to the root, with `/` separators.
+    pub path: String,
+    /// 1-based line.
+    pub line: u32,
+    /// Whether the code fails without it.
+    pub required: bool,
+    /// The form that reads it, such as `os.environ[...]`.
+    pub how: &'static str,
+}
+
+/// Every variable the code reads, by name, with each place that reads it.
+#[derive(Debug, Clone, Default)]
+pub struct CodeUsage {
+    /// Usages by variable name.
+    pub vars: BTreeMap<String, Vec<Usage>>,
+    /// Whether the code imports Django.
+    pub django: bool,
+    /// Files that could not be read.
+    pub warnings: Vec<Warning>,
+    /// Source files read.
+    pub files: u64,
+}
+
+impl CodeUsage {
+    /// The first place that requires `name`, if the code requires it.
+    pub fn requirement(&self, name: &str) -> Option<&Usage> {
+        self.vars.get(name)?.iter().find(|u| u.required)
+    }
+
+    /// Variables the code requires, with the first place that requires each.
+    pub fn required(&self) -> impl Iterator<Item = &Usage> {
+        self.vars
+            .values()
+            .filter_map(|usages| usages.iter().find(|u| u.required))
+    }
+}
+
+const NAME: &str = r"([A-Za-z_][A-Za-z0-9_]*)";
+const MAX_SOURCE_BYTES: u64 = 2 * 1024 * 1024;
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "venv",
+    ".venv",
+    "site-packages",
+    "__pycache__",
+    "target",
+    "dist",
+    "build",
+];
+
+struct Form {
+    how: &'static str,
+    regex: Regex,
+}
+
+fn form(how: &'static str, pattern: &str) -> Form {
+    Form {
+        how,
+        regex: Regex::new(&pattern.replace("NAME", NAME)).expect("usage patterns are valid"),
+    }
+}
+
+static PYTHON: LazyLock<Vec<Form>> = LazyLock::new(|| {
+    vec![
+        form("os.environ[...]", r#"os\.environ\[\s*['"]NAME['"]\s*\]"#),
+        form(
+            "os.environ.get(...)",
+            r#"os\.environ\.get\(\s*['"]NAME['"]"#,
+        ),
+        form("os.getenv(...)", r#"os\.getenv\(\s*['"]NAME['"]"#),
+        form(
+            "env(...)",
+            r#"\benv(?:\.[a-z_]+)?\(\s*['"]NAME['"]\s*(,[^)]*)?\)?"#,
+        ),
+        form("config(...)", r#"\bconfig\(\s*['"]NAME['"]\s*(,[^)]*)?\)?"#),
+    ]
+});
+
+static JAVASCRIPT: LazyLock<Form> = LazyLock::new(|| {
+    form(
+        "process.env",
+        r#"process\.env(?:\.NAME|\[\s*['"]NAME['"]\s*\])(\s*(?:\?\?|\|\|))?"#,
+    )
+});
+
+static CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\s*)class\s+\w+\s*\(([^)]*)\)\s*:").expect("class pattern is valid")
+});
+static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*:\s*[^=]+?(=\s*(.*))?$")
+        .expect("field pattern is valid")
+});
+static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"env_prefix\s*[=:]\s*['"]([A-Za-z0-9_]*)['"]"#).expect("prefix pattern is valid")
+});
+static ALIAS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(?:alias|validation_alias|env)\s*=\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]"#)
+        .expect("alias pattern is valid")
+});
+
+/// Reads every Python and JavaScript/TypeScript source under `root` for variable reads.
+pub fn scan(root: &Path) -> CodeUsage {
+    let mut usage = CodeUsage::default();
+    let walker = ignore::WalkBuilder::new(root)
+        .filter_entry(|entry| {
+            !(entry.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                usage
+                    .warnings
+                    .push(Warning::general(format!("cannot walk the sources: {err}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let language = match path.extension().and_then(|e| e.to_str()) {
+            Some("py") => Language::Python,
+            Some("js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx") => Language::JavaScript,
+            _ => continue,
+        };
+        let relative = crate::relative(root, path);
+        if entry.metadata().is_ok_and(|m| m.len() > MAX_SOURCE_BYTES) {
+            usage.warnings.push(Warning::at(
+                relative,
+                "source file larger than 2 MiB; not read for variable usage",
+            ));
+            continue;
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                usage.files += 1;
+                let text = String::from_utf8_lossy(&bytes);
+                if language == Language::Python && text.contains("django") {
+                    usage.django = true;
+                }
+                for found in scan_source(&text, &relative, language) {
+                    usage
+                        .vars
+                        .entry(found.name.clone())
+                        .or_default()
+                        .push(found);
+                }
+            }
+            Err(err) => usage
+                .warnings
+                .push(Warning::at(relative, format!("cannot read: {err}"))),
+        }
+    }
+    usage
+}
+
+/// A source language the reader knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// Python (`os.environ`, django-environ, decouple, pydantic).
+    Python,
+    /// JavaScript or TypeScript (`process.env`).
+    JavaScript,
+}
+
+/// The variable reads in one source text.
+pub fn scan_source(text: &str, path: &str, language: Language) -> Vec<Usage> {
+    let mut found = Vec::new();
+    let mut settings: Option<SettingsClass> = None;
+    for (index, line) in text.lines().enumerate() {
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let at = |name: &str, required: bool, how: &'static str| Usage {
+            name: name.to_string(),
+            path: path.to_string(),
+            line: number,
+            required,
+            how,
+        };
+        match language {
+            Language::JavaScript => {
+                for caps in JAVASCRIPT.regex.captures_iter(line) {
+                    let name = caps.get(1).or_else(|| caps.get(2)).map(|m| m.as_str());
+                    if let Some(name) = name {
+                        found.push(at(name, caps.get(3).is_none(), JAVASCRIPT.how));
+                    }
+                }
+            }
+            Language::Python => {
+                for form in PYTHON.iter() {
+                    for caps in form.regex.captures_iter(line) {
+                        let name = &caps[1];
+                        let required = match form.how {
+                            "os.environ[...]" => true,
+                            "env(...)" | "config(...)" => {
+                                !caps.get(2).is_some_and(|m| m.as_str().contains("default"))
+                            }
+                            _ => false,
+                        };
+                        found.push(at(name, required, form.how));
+                    }
+                }
+                settings_line(&mut settings, line, number, path, &mut found);
+            }
+        }
+    }
+    if let Some(class) = settings.take() {
+        class.finish(&mut found);
+    }
+    found
+}
+
+/// A pydantic `BaseSettings` class being read.
+struct SettingsClass {
+    indent: usize,
+    body_indent: Option<usize>,
+    prefix: String,
+    fields: Vec<Usage>,
+}
+
+impl SettingsClass {
+    fn finish(self, found: &mut Vec<Usage>) {
+        for mut field in self.fields {
+            if field.how == "BaseSettings field" {
+                field.name = format!("{}{}", self.prefix, field.name).to_ascii_uppercase();
+            }
+            found.push(field);
+        }
+    }
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+fn settings_line(
+    class: &mut Option<SettingsClass>,
+    line: &str,
+    number: u32,
+    path: &str,
+    found: &mut Vec<Usage>,
+) {
+    let trimmed = line.trim_start();
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        return;
+    }
+    if let Some(current) = class {
+        let indent = indent_of(line);
+        if indent <= current.indent {
+            if let Some(done) = class.take() {
+                done.finish(found);
+            }
+        } else {
+            if let Some(caps) = PREFIX.captures(line) {
+                current.prefix = caps[1].to_string();
+            }
+            let body = *current.body_indent.get_or_insert(indent);
+            if indent == body
+                && let Some(caps) = FIELD.captures(line)
+            {
+                let field = &caps[1];
+                if field == "model_config" || field.starts_with('_') {
+                    return;
+                }
+                let default = caps.get(3).map_or("", |m| m.as_str());
+                let required = caps.get(2).is_none()
+                    || (default.starts_with("Field(")
+                        && (default.starts_with("Field(...") || !default.contains("default")));
+                let (name, how) = match ALIAS.captures(default) {
+                    Some(alias) => (alias[1].to_string(), "BaseSettings field alias"),
+                    None => (field.to_string(), "BaseSettings field"),
+                };
+                current.fields.push(Usage {
+                    name,
+                    path: path.to_string(),
+                    line: number,
+                    required,
+                    how,
+                });
+            }
+            return;
+        }
+    }
+    if let Some(caps) = CLASS.captures(line)
+        && caps[2].contains("BaseSettings")
+    {
+        *class = Some(SettingsClass {
+            indent: caps[1].len(),
+            body_indent: None,
+            prefix: String::new(),
+            fields: Vec::new(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(found: &[Usage]) -> Vec<(&str, u32, bool)> {
+        found
+            .iter()
+            .map(|u| (u.name.as_str(), u.line, u.required))
+            .collect()
+    }
+
+    #[test]
+    fn reads_python_forms() {
+        let text = r#"import os
+DB = os.environ["DATABASE_URL"]
+KEY = os.environ.get('OPENAI_API_KEY')
+T = os.getenv("XERO_TENANT_ID", "x")
+SECRET_KEY = env("SECRET_KEY")
+DEBUG = env.bool("DEBUG", default=False)
+HOSTS = env.list("ALLOWED_HOSTS")
+S = config('STRIPE_SECRET_KEY')
+"#;
+        assert_eq!(
+            names(&scan_source(text, "settings.py", Language::Python)),
+            [
+                ("DATABASE_URL", 2, true),
+                ("OPENAI_API_KEY", 3, false),
+                ("XERO_TENANT_ID", 4, false),
+                ("SECRET_KEY", 5, true),
+                ("DEBUG", 6, false),
+                ("ALLOWED_HOSTS", 7, true),
+                ("STRIPE_SECRET_KEY", 8, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_pydantic_settings_fields() {
+        let text = r#"from pydantic_settings import BaseSettings
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APP_")
+    database_url: str
+    debug: bool = False
+    xero_client_id: str = Field(..., alias="XERO_CLIENT_ID")
+
+    def helper(self):
+        value: int = 3
+
+settings = Settings()
+"#;
+        assert_eq!(
+            names(&scan_source(text, "config.py", Language::Python)),
+            [
+                ("APP_DATABASE_URL", 5, true),
+                ("APP_DEBUG", 6, false),
+                ("XERO_CLIENT_ID", 7, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_process_env() {
+        let text = "const a = process.env.API_URL;\nconst p = process.env.PORT || 3000;\nconst k = process.env['STRIPE_KEY'];\n";
+        assert_eq!(
+            names(&scan_source(text, "a.js", Language::JavaScript)),
+            [
+                ("API_URL", 1, true),
+                ("PORT", 2, false),
+                ("STRIPE_KEY", 3, true)
+            ]
+        );
+    }
+}
