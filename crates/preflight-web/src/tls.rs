@@ -1,0 +1,395 @@
+//! TLS: the client configuration, the trusted roots, and the judgement of the server's
+//! certificate chain.
+//!
+//! The handshake itself accepts any certificate (handshake signatures are still verified), so
+//! that a site with a broken chain can be inspected rather than merely refused. The chain is
+//! judged afterwards, one question at a time so each problem gets its own finding: is it signed
+//! by a trusted root (evaluated at a moment inside the leaf's validity, so expiry is not
+//! reported twice), does it name the host, how many days are left, how strong is its key, how
+//! is it signed, which names does it cover.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::{verify_server_cert_signed_by_trust_anchor, verify_server_name};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms, ring};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::ParsedCertificate;
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use x509_parser::extensions::GeneralName;
+use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::public_key::PublicKey;
+
+use crate::codes::finding;
+use crate::grade::Tally;
+use crate::http::TlsSession;
+
+/// Days before expiry from which a certificate is reported.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Why the trusted roots could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum TrustError {
+    /// The `--ca` file could not be read or holds no certificate.
+    #[error("cannot use CA file {path}: {reason}")]
+    CaFile {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The system has no usable root certificates.
+    #[error("no trusted root certificates found on this system; pass a CA file")]
+    NoSystemRoots,
+}
+
+/// Loads the roots to judge chains against: the certificates of `ca_file`, or the system's.
+pub fn load_roots(ca_file: Option<&Path>) -> Result<RootCertStore, TrustError> {
+    let mut store = RootCertStore::empty();
+    match ca_file {
+        Some(path) => {
+            let fail = |reason: String| TrustError::CaFile {
+                path: path.display().to_string(),
+                reason,
+            };
+            let certs = CertificateDer::pem_file_iter(path)
+                .map_err(|e| fail(e.to_string()))?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| fail(e.to_string()))?;
+            if certs.is_empty() {
+                return Err(fail("no PEM certificate in it".into()));
+            }
+            for cert in certs {
+                store.add(cert).map_err(|e| fail(e.to_string()))?;
+            }
+        }
+        None => {
+            let native = rustls_native_certs::load_native_certs();
+            store.add_parsable_certificates(native.certs);
+            if store.is_empty() {
+                return Err(TrustError::NoSystemRoots);
+            }
+        }
+    }
+    Ok(store)
+}
+
+fn provider() -> CryptoProvider {
+    ring::default_provider()
+}
+
+/// The client configuration: TLS 1.2 and 1.3, any certificate accepted for inspection.
+pub fn client_config() -> Arc<ClientConfig> {
+    let provider = provider();
+    let verifier = AcceptAnyCertificate {
+        algorithms: provider.signature_verification_algorithms,
+    };
+    let config = ClientConfig::builder_with_provider(Arc::new(provider))
+        .with_safe_default_protocol_versions()
+        .expect("the ring provider supports the default protocol versions")
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    Arc::new(config)
+}
+
+/// Accepts every chain during the handshake; the chain is judged afterwards by [`inspect`].
+/// Handshake signatures are still verified against the presented key.
+#[derive(Debug)]
+struct AcceptAnyCertificate {
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+/// Signature algorithm OIDs that use SHA-1, and their names.
+const SHA1_SIGNATURES: &[(&str, &str)] = &[
+    ("1.2.840.113549.1.1.5", "sha1WithRSAEncryption"),
+    ("1.3.14.3.2.29", "sha1WithRSAEncryption"),
+    ("1.2.840.10045.4.1", "ecdsa-with-SHA1"),
+    ("1.2.840.10040.4.3", "dsa-with-SHA1"),
+];
+
+/// Names of common signature algorithm OIDs.
+const SIGNATURE_NAMES: &[(&str, &str)] = &[
+    ("1.2.840.113549.1.1.11", "sha256WithRSAEncryption"),
+    ("1.2.840.113549.1.1.12", "sha384WithRSAEncryption"),
+    ("1.2.840.113549.1.1.13", "sha512WithRSAEncryption"),
+    ("1.2.840.113549.1.1.10", "RSASSA-PSS"),
+    ("1.2.840.10045.4.3.2", "ecdsa-with-SHA256"),
+    ("1.2.840.10045.4.3.3", "ecdsa-with-SHA384"),
+    ("1.2.840.10045.4.3.4", "ecdsa-with-SHA512"),
+    ("1.3.101.112", "Ed25519"),
+];
+
+fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Judges the chain of `session` for `host` against `roots`.
+pub(crate) fn inspect(
+    session: &TlsSession,
+    host: &str,
+    roots: &RootCertStore,
+    url: &str,
+    tally: &mut Tally,
+) {
+    let Some(leaf_der) = session.chain.first() else {
+        tally.add(finding(
+            "web.tls-cert-untrusted",
+            url,
+            "chain",
+            "the server sent no certificate",
+        ));
+        return;
+    };
+    let Ok((_, leaf)) = X509Certificate::from_der(leaf_der.as_ref()) else {
+        tally.add(finding(
+            "web.tls-cert-untrusted",
+            url,
+            "chain",
+            "the server's certificate does not parse as X.509",
+        ));
+        return;
+    };
+    let now = now_unix();
+    let not_before = leaf.validity().not_before.timestamp();
+    let not_after = leaf.validity().not_after.timestamp();
+    let days_left = (not_after - now).div_euclid(86_400);
+
+    // Trust, judged at a moment the leaf is valid so that expiry is reported on its own.
+    let moment = now.clamp(not_before, not_after).max(0) as u64;
+    let intermediates = &session.chain[1..];
+    let parsed = ParsedCertificate::try_from(leaf_der);
+    let trust = parsed.as_ref().map_err(Clone::clone).and_then(|cert| {
+        verify_server_cert_signed_by_trust_anchor(
+            cert,
+            roots,
+            intermediates,
+            UnixTime::since_unix_epoch(Duration::from_secs(moment)),
+            provider().signature_verification_algorithms.all,
+        )
+    });
+    if let Err(e) = trust {
+        let cause = match &e {
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => {
+                if leaf.subject() == leaf.issuer() {
+                    "it is self-signed".to_string()
+                } else {
+                    "its issuer is not a trusted root and no intermediate leads to one".to_string()
+                }
+            }
+            other => other.to_string(),
+        };
+        tally.add(
+            finding(
+                "web.tls-cert-untrusted",
+                url,
+                "chain",
+                format!("the certificate chain is not trusted: {cause}"),
+            )
+            .with_detail("issuer", leaf.issuer().to_string()),
+        );
+    }
+
+    // Host name.
+    let names = subject_alt_names(&leaf);
+    if let (Ok(cert), Ok(server_name)) = (&parsed, ServerName::try_from(host))
+        && verify_server_name(cert, &server_name).is_err()
+    {
+        tally.add(
+            finding(
+                "web.tls-hostname-mismatch",
+                url,
+                "hostname",
+                format!(
+                    "the certificate is not valid for `{host}`; it names: {}",
+                    if names.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ),
+            )
+            .with_detail("host", host),
+        );
+    }
+
+    // Validity dates.
+    if now > not_after {
+        tally.add(
+            finding(
+                "web.tls-cert-expired",
+                url,
+                "expiry",
+                format!(
+                    "the certificate expired {} days ago ({})",
+                    -days_left,
+                    leaf.validity().not_after
+                ),
+            )
+            .with_detail("not-after", leaf.validity().not_after.to_string()),
+        );
+    } else if now < not_before {
+        tally.add(finding(
+            "web.tls-cert-expired",
+            url,
+            "expiry",
+            format!(
+                "the certificate is not valid before {}",
+                leaf.validity().not_before
+            ),
+        ));
+    } else if days_left < EXPIRY_WARNING_DAYS {
+        tally.add(
+            finding(
+                "web.tls-cert-expiring",
+                url,
+                "expiry",
+                format!(
+                    "the certificate expires in {days_left} days ({})",
+                    leaf.validity().not_after
+                ),
+            )
+            .with_detail("days-left", days_left.to_string())
+            .with_help("renew it now, and make renewal automatic"),
+        );
+    }
+
+    // Key.
+    let (key_kind, key_bits) = key_of(&leaf);
+    let weak = match key_kind {
+        "RSA" => key_bits < 2048,
+        "EC" => key_bits < 256,
+        "DSA" => true,
+        _ => false,
+    };
+    if weak {
+        tally.add(finding(
+            "web.tls-weak-key",
+            url,
+            "key",
+            format!(
+                "the certificate has a {key_bits}-bit {key_kind} key (use RSA 2048+ or EC P-256+)"
+            ),
+        ));
+    }
+
+    // Signature.
+    let oid = leaf.signature_algorithm.algorithm.to_id_string();
+    let signature = SHA1_SIGNATURES
+        .iter()
+        .chain(SIGNATURE_NAMES)
+        .find(|(o, _)| *o == oid)
+        .map_or(oid.clone(), |(_, name)| (*name).to_string());
+    if SHA1_SIGNATURES.iter().any(|(o, _)| *o == oid) {
+        tally.add(finding(
+            "web.tls-sha1-signature",
+            url,
+            "signature",
+            format!("the certificate is signed with {signature}; SHA-1 signatures can be forged"),
+        ));
+    }
+
+    tally.add(
+        finding(
+            "web.tls-certificate",
+            url,
+            "certificate",
+            format!(
+                "{} with {}; certificate for {} expires in {days_left} days",
+                session.version,
+                session.cipher_suite,
+                if names.is_empty() {
+                    "no names".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ),
+        )
+        .with_detail("protocol", session.version.clone())
+        .with_detail("cipher-suite", session.cipher_suite.clone())
+        .with_detail("subject", leaf.subject().to_string())
+        .with_detail("issuer", leaf.issuer().to_string())
+        .with_detail("not-after", leaf.validity().not_after.to_string())
+        .with_detail("days-left", days_left.to_string())
+        .with_detail("key", format!("{key_kind} {key_bits}"))
+        .with_detail("signature", signature)
+        .with_detail("sans", names.join(", "))
+        .with_detail("chain-length", session.chain.len().to_string()),
+    );
+}
+
+fn subject_alt_names(cert: &X509Certificate<'_>) -> Vec<String> {
+    let Ok(Some(extension)) = cert.subject_alternative_name() else {
+        return Vec::new();
+    };
+    extension
+        .value
+        .general_names
+        .iter()
+        .filter_map(|name| match name {
+            GeneralName::DNSName(dns) => Some((*dns).to_string()),
+            GeneralName::IPAddress(bytes) => match bytes.len() {
+                4 => Some(
+                    std::net::Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).to_string(),
+                ),
+                16 => <[u8; 16]>::try_from(*bytes)
+                    .ok()
+                    .map(|b| std::net::Ipv6Addr::from(b).to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+fn key_of(cert: &X509Certificate<'_>) -> (&'static str, usize) {
+    let algorithm = cert.public_key().algorithm.algorithm.to_id_string();
+    match cert.public_key().parsed() {
+        Ok(PublicKey::RSA(rsa)) => ("RSA", rsa.key_size()),
+        Ok(PublicKey::EC(point)) => ("EC", point.key_size()),
+        Ok(PublicKey::DSA(y)) => ("DSA", y.len() * 8),
+        _ if algorithm == "1.3.101.112" => ("Ed25519", 256),
+        _ if algorithm == "1.3.101.113" => ("Ed448", 456),
+        _ => ("unknown", 0),
+    }
+}
