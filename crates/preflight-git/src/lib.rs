@@ -19,6 +19,7 @@ mod blob;
 mod codes;
 mod error;
 pub mod history;
+pub mod hygiene;
 mod repo;
 mod scanner;
 pub mod staged;

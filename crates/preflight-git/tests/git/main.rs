@@ -2,6 +2,7 @@
 
 mod harness;
 mod history;
+mod hygiene;
 mod staged;
 
 pub use harness::*;

@@ -1,0 +1,194 @@
+//! Example environment files (`.env.example`, `.env.docker.example`, `.env.sample`,
+//! `.env.template`) that hold values which look real instead of placeholders.
+//!
+//! These heuristics are preflight's own, deliberately simple and tuned to miss rather than to
+//! nag: a value is judged only when its variable name suggests a credential, and reported when
+//! it is long, varied and unlike any placeholder; a URL is reported when it embeds a password
+//! that is not a placeholder. The value itself is never put in the finding.
+
+use preflight_findings::{Finding, Location, Severity};
+
+/// Suffixes that make an environment file an example.
+const EXAMPLE_SUFFIXES: &[&str] = &[".example", ".sample", ".template"];
+
+/// Words in a variable name that suggest it holds a credential.
+const SECRET_NAMES: &[&str] = &[
+    "KEY",
+    "SECRET",
+    "TOKEN",
+    "PASSWORD",
+    "PASSWD",
+    "PWD",
+    "PASS",
+    "CREDENTIAL",
+    "AUTH",
+    "PRIVATE",
+    "DSN",
+    "SALT",
+];
+
+/// Fragments that mark a value as a placeholder (compared case-insensitively).
+const PLACEHOLDERS: &[&str] = &[
+    "your",
+    "change",
+    "example",
+    "xxx",
+    "placeholder",
+    "replace",
+    "dummy",
+    "fake",
+    "sample",
+    "todo",
+    "insert",
+    "here",
+    "secret",
+    "password",
+    "<",
+    "${",
+    "...",
+    "***",
+    "redacted",
+    "none",
+    "null",
+    "test",
+    "dev",
+];
+
+/// Minimum length of a value judged real-looking.
+const MIN_LENGTH: usize = 16;
+
+/// Minimum Shannon entropy, in bits per character, of a value judged real-looking.
+const MIN_ENTROPY: f64 = 3.5;
+
+/// Whether a file name is an example environment file.
+pub(crate) fn is_example_env(name: &str) -> bool {
+    name.starts_with(".env") && EXAMPLE_SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
+/// The findings for the values of an example file that look real.
+pub(crate) fn check(path: &str, bytes: &[u8]) -> Vec<Finding> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut findings = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some((name, value)) = line.split_once('=') else {
+            continue;
+        };
+        let name = name.trim();
+        let value = unquote(value.trim());
+        if let Some(reason) = looks_real(name, value) {
+            findings.push(
+                Finding::new(
+                    "git.env-example-real-value",
+                    Severity::Medium,
+                    format!("`{name}` in an example environment file {reason}"),
+                    Location::file(path, number as u32 + 1, 1),
+                    name,
+                )
+                .with_detail("heuristic", "preflight's own shape and entropy heuristic")
+                .with_help(
+                    "Replace it with a placeholder such as `change-me`; if it was ever a real \
+                     credential, rotate it.",
+                ),
+            );
+        }
+    }
+    findings
+}
+
+fn unquote(value: &str) -> &str {
+    let value = value.split(" #").next().unwrap_or(value).trim();
+    for quote in ['"', '\''] {
+        if let Some(inner) = value
+            .strip_prefix(quote)
+            .and_then(|v| v.strip_suffix(quote))
+        {
+            return inner;
+        }
+    }
+    value
+}
+
+/// Why `value` looks like a real credential rather than a placeholder, if it does.
+fn looks_real(name: &str, value: &str) -> Option<&'static str> {
+    if value.is_empty() || is_placeholder(value) {
+        return None;
+    }
+    if let Some(password) = url_password(value) {
+        return (!is_placeholder(password) && password.len() >= 6)
+            .then_some("holds a URL with what looks like a real password");
+    }
+    let upper = name.to_ascii_uppercase();
+    if !SECRET_NAMES.iter().any(|word| upper.contains(word)) {
+        return None;
+    }
+    let classes = [
+        value.bytes().any(|b| b.is_ascii_lowercase()),
+        value.bytes().any(|b| b.is_ascii_uppercase()),
+        value.bytes().any(|b| b.is_ascii_digit()),
+    ]
+    .iter()
+    .filter(|c| **c)
+    .count();
+    (value.len() >= MIN_LENGTH && classes >= 2 && entropy(value) >= MIN_ENTROPY)
+        .then_some("holds a value that looks like a real credential, not a placeholder")
+}
+
+fn is_placeholder(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    PLACEHOLDERS.iter().any(|p| lower.contains(p))
+        || value.bytes().all(|b| b == value.as_bytes()[0])
+}
+
+/// The password of a `scheme://user:password@host` URL.
+fn url_password(value: &str) -> Option<&str> {
+    let rest = value.split_once("://")?.1;
+    let userinfo = rest.split_once('@')?.0;
+    Some(userinfo.split_once(':')?.1)
+}
+
+/// Shannon entropy in bits per character.
+fn entropy(value: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    for b in value.bytes() {
+        counts[b as usize] += 1;
+    }
+    let len = value.len() as f64;
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|c| {
+            let p = *c as f64 / len;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_example_files() {
+        assert!(is_example_env(".env.example"));
+        assert!(is_example_env(".env.docker.example"));
+        assert!(is_example_env(".env.template"));
+        assert!(!is_example_env(".env"));
+        assert!(!is_example_env(".env.docker"));
+    }
+
+    #[test]
+    fn placeholders_pass_and_real_looking_values_do_not() {
+        let text = b"# settings\nDEBUG=true\nSECRET_KEY=change-me\nSTRIPE_KEY=your-key-here\n\
+API_TOKEN=\"q8ZkR2vT9wLm4NbX7cYp1sDf\"\nDATABASE_URL=postgres://app:changeme@db/app\n\
+REDIS_URL=redis://:Kx93hfQ0z2@cache:6379\nNAME=AcmeCorporationInternational\n";
+        let findings = check(".env.example", text);
+        let lines: Vec<u32> = findings.iter().map(|f| f.location.line.unwrap()).collect();
+        assert_eq!(lines, [5, 7]);
+        assert!(findings.iter().all(|f| !f.message.contains("q8ZkR2")));
+    }
+}
