@@ -149,7 +149,8 @@ impl Failure {
         timeout: Duration,
         scrubber: &Scrubber,
     ) -> DbError {
-        let target = info.target();
+        // The user or database name could repeat the password; the target is scrubbed too.
+        let target = scrubber.scrub(&info.target());
         let err = match self {
             Failure::TimedOut => {
                 return DbError::Timeout {
@@ -164,7 +165,7 @@ impl Failure {
             let code = db.code();
             return if *code == SqlState::INVALID_PASSWORD {
                 DbError::BadCredentials {
-                    user: info.user_or_default(),
+                    user: scrubber.scrub(&info.user_or_default()),
                     target,
                 }
             } else if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
@@ -173,7 +174,7 @@ impl Failure {
                 }
             } else if *code == SqlState::INVALID_CATALOG_NAME {
                 DbError::UnknownDatabase {
-                    database: info.dbname_or_default(),
+                    database: scrubber.scrub(&info.dbname_or_default()),
                     target,
                 }
             } else {

@@ -73,7 +73,7 @@ async fn inspect_async(
         client: &connection.client,
         timeout: config.statement_timeout(),
         scrubber,
-        target: info.target(),
+        target: scrubber.scrub(&info.target()),
     };
     let facts = reader.read(config.app_schema.as_deref()).await?;
     let probe = if facts.ssl.encrypted {
@@ -81,7 +81,7 @@ async fn inspect_async(
     } else {
         None
     };
-    let mut out = Emitter::new(info.target());
+    let mut out = Emitter::new(scrubber.scrub(&info.target()));
     checks::transport::check(
         &mut out,
         info,
@@ -101,6 +101,12 @@ async fn inspect_async(
         },
         ..Outcome::default()
     })
+}
+
+/// The URL without its password, as findings name it; `None` when the URL does not parse.
+pub fn target_of(url: &str) -> Option<String> {
+    let info = ConnInfo::parse(url).ok()?;
+    Some(Scrubber::new(info.password.as_ref()).scrub(&info.target()))
 }
 
 /// The database check as `preflight check --live` runs it: the URL from the command line, the
@@ -144,9 +150,7 @@ impl Check for DbCheck {
         match inspect(url.expose(), &self.config) {
             Ok(outcome) => outcome,
             Err(err) => {
-                let target = ConnInfo::parse(url.expose())
-                    .map(|info| info.target())
-                    .unwrap_or_else(|_| "database".to_string());
+                let target = target_of(url.expose()).unwrap_or_else(|| "database".to_string());
                 Outcome {
                     warnings: vec![Warning::at(
                         target,

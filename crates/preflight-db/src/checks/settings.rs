@@ -150,12 +150,10 @@ fn check_hba_rule(out: &mut Emitter, rule: &HbaRule) {
 }
 
 fn open_to_any_address(rule: &HbaRule) -> bool {
-    match (rule.address.as_deref(), rule.netmask.as_deref()) {
-        (Some("all"), _) => true,
-        (Some("0.0.0.0"), Some("0.0.0.0")) => true,
-        (Some("::"), Some("::")) => true,
-        _ => false,
-    }
+    matches!(
+        (rule.address.as_deref(), rule.netmask.as_deref()),
+        (Some("all"), _) | (Some("0.0.0.0"), Some("0.0.0.0")) | (Some("::"), Some("::"))
+    )
 }
 
 #[cfg(test)]
