@@ -11,8 +11,10 @@
 //!   per format, guarded by `show_secrets`; everywhere else the redacted preview is used.
 //! - No terminal detection here: whether to colour is the caller's decision.
 
+mod checklist;
 mod human;
 mod json;
+mod markdown;
 #[cfg(test)]
 mod sample;
 mod sarif;
@@ -149,10 +151,7 @@ pub fn render(
         Format::Human => human::render(report, options, out),
         Format::Json => json::render(report, options, out),
         Format::Sarif => sarif::render(report, options, out),
-        Format::Markdown => Err(io::Error::new(
-            io::ErrorKind::Unsupported,
-            format!("the {format} format is not available yet"),
-        )),
+        Format::Markdown => markdown::render(report, options, out),
     }
 }
 
