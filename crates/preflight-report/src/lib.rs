@@ -167,4 +167,32 @@ mod tests {
         assert_eq!("MD".parse::<Format>(), Ok(Format::Markdown));
         assert!("xml".parse::<Format>().is_err());
     }
+
+    /// A snapshot whose test was renamed or removed would otherwise linger unnoticed: every
+    /// committed snapshot must belong to a test that still exists.
+    #[test]
+    fn every_snapshot_belongs_to_a_test() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(src.join("snapshots")).expect("snapshots are committed") {
+            let name = entry.expect("readable directory").file_name();
+            let name = name.to_string_lossy();
+            let Some(stem) = name.strip_suffix(".snap") else {
+                continue;
+            };
+            let parts: Vec<&str> = stem.split("__").collect();
+            let [crate_name, module, "tests", test] = parts[..] else {
+                panic!("unexpected snapshot name {name}");
+            };
+            assert_eq!(crate_name, "preflight_report", "{name}");
+            let source = std::fs::read_to_string(src.join(format!("{module}.rs")))
+                .unwrap_or_else(|_| panic!("{name}: no module {module}"));
+            assert!(
+                source.contains(&format!("fn {test}()")),
+                "{name} is stale: {module}.rs has no test `{test}`"
+            );
+            checked += 1;
+        }
+        assert_eq!(checked, 4 * 3, "each format has three snapshot tests");
+    }
 }
