@@ -16,14 +16,18 @@
 //!   scan goes on.
 
 mod blob;
+mod check;
 mod codes;
 mod error;
 pub mod history;
+pub mod hook;
 pub mod hygiene;
+pub mod incident;
 mod repo;
 mod scanner;
 pub mod staged;
 
+pub use check::{HistoryCheck, HygieneCheck};
 pub use codes::CODES;
 pub use error::GitError;
 pub use scanner::BlobScanner;

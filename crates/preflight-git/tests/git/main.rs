@@ -3,6 +3,7 @@
 mod harness;
 mod history;
 mod hygiene;
+mod incident;
 mod staged;
 
 pub use harness::*;

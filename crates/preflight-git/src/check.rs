@@ -1,0 +1,152 @@
+//! The git checks as `preflight check` runs them.
+
+use std::collections::HashSet;
+
+use preflight_findings::{
+    Check, DropReason, Dropped, Finding, Fingerprint, Outcome, Project, Severity, Warning,
+};
+
+use crate::history::{self, HistoryOptions};
+use crate::{BlobScanner, GitError, hygiene};
+
+/// Repository hygiene (tracked secrets files, unignored env files, example files with real
+/// values). A project that is not a git repository yields nothing.
+#[derive(Debug, Default)]
+pub struct HygieneCheck;
+
+impl HygieneCheck {
+    /// The hygiene check.
+    pub fn new() -> Self {
+        HygieneCheck
+    }
+}
+
+impl Check for HygieneCheck {
+    fn name(&self) -> &'static str {
+        "git"
+    }
+
+    fn run(&self, project: &Project) -> Outcome {
+        match hygiene::check(&project.root) {
+            Ok(outcome) => outcome,
+            Err(GitError::Open { .. }) => Outcome::default(),
+            Err(err) => Outcome {
+                warnings: vec![Warning::at(
+                    project.root.display().to_string(),
+                    err.to_string(),
+                )],
+                ..Outcome::default()
+            },
+        }
+    }
+}
+
+/// Secrets in git history. Each one still in the working tree is left to the working-tree scan
+/// (recorded as dropped); each one only in history becomes `git.secret-in-history`.
+pub struct HistoryCheck<S> {
+    scanner: S,
+    options: HistoryOptions,
+}
+
+impl<S: BlobScanner + Send> HistoryCheck<S> {
+    /// The history check, scanning with `scanner`.
+    pub fn new(scanner: S, options: HistoryOptions) -> Self {
+        HistoryCheck { scanner, options }
+    }
+}
+
+impl<S: BlobScanner + Send> Check for HistoryCheck<S> {
+    fn name(&self) -> &'static str {
+        "history"
+    }
+
+    fn run(&self, project: &Project) -> Outcome {
+        let mut outcome = match history::scan(&project.root, &self.scanner, &self.options) {
+            Ok(outcome) => outcome,
+            Err(GitError::Open { .. }) => return Outcome::default(),
+            Err(err) => {
+                return Outcome {
+                    warnings: vec![history::unavailable(&project.root, &err)],
+                    ..Outcome::default()
+                };
+            }
+        };
+        let present = worktree_fingerprints(&project.root, &self.scanner, &mut outcome.warnings);
+        history::mark_worktree(&mut outcome.findings, &present);
+        let findings = std::mem::take(&mut outcome.findings);
+        for finding in findings {
+            if present.contains(&finding.fingerprint) {
+                outcome.dropped.push(Dropped {
+                    id: finding.id.clone(),
+                    location: finding.location,
+                    reason: DropReason::Superseded {
+                        by: format!("{} in the working tree", finding.id),
+                    },
+                    secret: finding.secret,
+                });
+            } else {
+                outcome.findings.push(history_only(finding));
+            }
+        }
+        outcome
+    }
+}
+
+/// The `git.secret-in-history` finding for a secret found only in history.
+pub fn history_only(finding: Finding) -> Finding {
+    let Some(secret) = finding.secret.clone() else {
+        return finding;
+    };
+    let mut converted = Finding::secret(
+        "git.secret-in-history",
+        finding.severity.max(Severity::High),
+        format!(
+            "{} removed from the files but still in git history: rotate it",
+            finding.message
+        ),
+        finding.location.clone(),
+        secret,
+    )
+    .with_detail("rule", finding.id.clone());
+    converted.details.extend(finding.details);
+    converted.help = finding.help;
+    converted.reference = finding.reference;
+    converted.history = finding.history;
+    converted
+}
+
+/// The fingerprints of the secrets in the files git tracks, as they are on disk now.
+fn worktree_fingerprints<S: BlobScanner>(
+    root: &std::path::Path,
+    scanner: &S,
+    warnings: &mut Vec<Warning>,
+) -> HashSet<Fingerprint> {
+    let mut found = HashSet::new();
+    let Ok(repo) = crate::repo::open(root) else {
+        return found;
+    };
+    let (Some(workdir), Ok(index)) = (repo.workdir(), repo.index_or_empty()) else {
+        return found;
+    };
+    let mut scratch = scanner.scratch();
+    for entry in index.entries() {
+        if entry.stage_raw() != 0 || entry.mode == gix::index::entry::Mode::COMMIT {
+            continue;
+        }
+        let rela = crate::repo::path_text(entry.path(&index));
+        let path = workdir.join(&rela);
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() && meta.len() <= 50 * 1024 * 1024 => {}
+            _ => continue,
+        }
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                for finding in scanner.scan(&bytes, &rela, &mut scratch) {
+                    found.insert(finding.fingerprint);
+                }
+            }
+            Err(err) => warnings.push(Warning::at(rela, format!("cannot read: {err}"))),
+        }
+    }
+    found
+}
