@@ -446,6 +446,40 @@ mod tests {
     }
 
     #[test]
+    fn every_location_kind_validates() {
+        let kinds = [
+            (LocationKind::File, "src/a b.py"),
+            (LocationKind::Stdin, "-"),
+            (LocationKind::Staged, "settings.py"),
+            (LocationKind::GitHistory, "old/.env"),
+            (LocationKind::Environment, "DATABASE_URL"),
+            (LocationKind::Url, "https://example.com/login?next=/"),
+            (LocationKind::Database, "postgres://app@127.0.0.1:5432/app"),
+            (LocationKind::Project, "."),
+        ];
+        let mut report = Report::default();
+        for (kind, path) in kinds {
+            let location = Location::whole(kind, path);
+            report.findings.push(Finding::new(
+                "x.code",
+                Severity::Low,
+                "m",
+                location.clone(),
+                "a",
+            ));
+            report.findings.push(Finding::new(
+                "x.code",
+                Severity::Low,
+                "m",
+                location.at(3, Some(4)),
+                "b",
+            ));
+        }
+        let text = render_to_string(&report, Format::Sarif, &sample::options());
+        assert_valid(&text);
+    }
+
+    #[test]
     fn the_schema_check_catches_invalid_logs() {
         let text = render_to_string(&sample::report(), Format::Sarif, &sample::options());
         let mut value: Value = serde_json::from_str(&text).unwrap();
