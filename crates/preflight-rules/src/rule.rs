@@ -79,6 +79,8 @@ pub struct Rule {
     pub reference: Option<String>,
     /// What to do about a finding.
     pub help: String,
+    /// Whether the rule recognises a public identifier that is never a finding.
+    pub public: bool,
     /// Positive examples.
     pub examples: Vec<ExampleSpec>,
     /// Negative examples.
@@ -277,6 +279,7 @@ pub fn validate_rule(
         window_lines: spec.window_lines.unwrap_or(0),
         reference,
         help,
+        public: spec.public,
         examples: spec.examples,
         negative_examples: spec.negative_examples,
     })

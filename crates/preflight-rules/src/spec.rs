@@ -62,6 +62,10 @@ pub struct RuleSpec {
     /// What to do about a finding, in one or two sentences (shown as the finding's help).
     #[serde(default)]
     pub help: Option<String>,
+    /// The rule recognises a public identifier (such as a Stripe publishable key): its matches
+    /// are never findings, and other rules' matches on the same bytes yield to it.
+    #[serde(default)]
+    pub public: bool,
     /// Texts each of which must yield exactly `secret` through the full engine.
     #[serde(default)]
     pub examples: Vec<ExampleSpec>,

@@ -1,11 +1,14 @@
 //! Checking rules against their own examples through the full engine (`preflight rules test`
 //! and the test suite): every positive example must yield exactly its secret as a finding of
-//! its rule, and no negative example may yield a finding of the rule.
+//! its rule, and no negative example may yield a finding of the rule. A rule that recognises
+//! public identifiers (`public = true`) is checked on its matches instead, since it never
+//! reports.
 
 use std::fmt;
 
 use preflight_rules::Rule;
 
+use crate::scanner::public_value;
 use crate::{Scanner, Scratch};
 
 /// One example that did not behave as its rule says.
@@ -48,11 +51,15 @@ pub fn check_rule(scanner: &Scanner, rule: &Rule, scratch: &mut Scratch) -> Vec<
         let text = example.text.as_bytes();
         let mut found = Vec::new();
         let mut notes = Vec::new();
+        let public = rule.public.then(|| public_value(rule));
         for candidate in scanner.candidates(text, scratch) {
             let value = String::from_utf8_lossy(&text[candidate.secret.clone()]).into_owned();
             let id = &scanner.rule(candidate.rule).id;
             match &candidate.dropped {
                 None if *id == rule.id => found.push(value),
+                Some(reason) if *id == rule.id && Some(reason) == public.as_ref() => {
+                    found.push(value);
+                }
                 None => notes.push(format!("`{value}` reported by {id}")),
                 Some(reason) if *id == rule.id => {
                     notes.push(format!("`{value}` dropped: {reason}"))
@@ -73,7 +80,7 @@ pub fn check_rule(scanner: &Scanner, rule: &Rule, scratch: &mut Scratch) -> Vec<
         let reported: Vec<String> = scanner
             .candidates(bytes, scratch)
             .iter()
-            .filter(|c| c.dropped.is_none() && scanner.rule(c.rule).id == rule.id)
+            .filter(|c| scanner.rule(c.rule).id == rule.id && (rule.public || c.dropped.is_none()))
             .map(|c| String::from_utf8_lossy(&bytes[c.secret.clone()]).into_owned())
             .collect();
         if !reported.is_empty() {

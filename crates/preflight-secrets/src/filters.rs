@@ -71,6 +71,17 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "null",
     "none",
     "nil",
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mongo",
+    "mongodb",
+    "redis",
+    "rabbitmq",
+    "user",
+    "username",
+    "password1",
+    "secret1",
     "undefined",
     "true",
     "false",
@@ -122,7 +133,6 @@ const REFERENCE_PARTS: &[&str] = &[
     "${",
     "{{",
     "}}",
-    "%(",
     "os.environ",
     "os.getenv",
     "getenv(",
@@ -188,7 +198,9 @@ impl Filters {
             && value
                 .get(1)
                 .is_some_and(|&b| b == b'{' || b == b'(' || b.is_ascii_uppercase() || b == b'_');
-        (is_variable || self.references.is_match(value)).then_some(DropReason::Reference)
+        let is_format = value.starts_with(b"%(");
+        (is_variable || is_format || is_dotted_name(value) || self.references.is_match(value))
+            .then_some(DropReason::Reference)
     }
 
     /// Whether `value` is a placeholder, and which kind.
@@ -209,6 +221,23 @@ impl Filters {
         }
         shape(body(value)).and_then(reason)
     }
+}
+
+/// Whether `value` is a dotted name in code (`self.api_key`, `settings.SECRET`), which names a
+/// value rather than being one.
+fn is_dotted_name(value: &[u8]) -> bool {
+    let mut parts = value.split(|&b| b == b'.');
+    // A name is snake_case, UPPER_SNAKE or camelCase: random mixed-case runs (the parts of a
+    // JWT) are not names.
+    let identifier = |p: &[u8]| {
+        let upper = p.iter().filter(|b| b.is_ascii_uppercase()).count();
+        let lower = p.iter().filter(|b| b.is_ascii_lowercase()).count();
+        p.first()
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+            && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            && (lower == 0 || upper <= 3)
+    };
+    value.contains(&b'.') && parts.all(identifier)
 }
 
 /// The part of a value that should look random: after the last `_` or `-` when that part is
@@ -347,7 +376,15 @@ mod tests {
         ] {
             assert!(filters.reference(value.as_bytes()).is_some(), "{value}");
         }
+        assert!(filters.reference(b"self.api_key").is_some());
         assert!(filters.reference(b"$2b$12$abcdefghijk").is_none());
+        assert!(filters.reference(b"k3%(x9z#q").is_none());
+        assert!(filters.reference(b"v1.Zr8kq2Lw9vTb.0").is_none());
+        assert!(
+            filters
+                .reference(b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhYmMifQ.QmVhcmVy")
+                .is_none()
+        );
         assert!(filters.reference(b"Zr8kq2Lw9vTb").is_none());
     }
 

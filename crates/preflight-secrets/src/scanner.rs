@@ -39,7 +39,9 @@ impl CompiledRule {
                 .build(&rule.context)
                 .expect("validated context words are literals")
         });
-        let priority = (u8::from(rule.checksum.is_some()) << 1) | u8::from(!rule.is_generic());
+        let priority = (u8::from(rule.public) << 2)
+            | (u8::from(rule.checksum.is_some()) << 1)
+            | u8::from(!rule.is_generic());
         CompiledRule {
             rule,
             regex: OnceLock::new(),
@@ -225,6 +227,9 @@ impl Scanner {
     /// Why the value at `secret` is not reported, or `None`.
     fn judge(&self, rule: usize, bytes: &[u8], secret: &Range<usize>) -> Option<DropReason> {
         let rule = &self.rules[rule].rule;
+        if rule.public {
+            return Some(public_value(rule));
+        }
         let value = &bytes[secret.clone()];
         let validated = match rule.checksum {
             Some(kind) if !checksum::is_valid(kind, value) => return Some(DropReason::Checksum),
@@ -252,8 +257,8 @@ impl Scanner {
         self.filters.marker(line_of(bytes, secret))
     }
 
-    /// Keeps one candidate where candidates overlap: higher priority (checksum-validated, then
-    /// provider over generic), then the longer secret, then the earlier rule. The others are
+    /// Keeps one candidate where candidates overlap: higher priority (public identifiers, then
+    /// checksum-validated, then provider over generic), then the longer secret, then the earlier rule. The others are
     /// dropped as superseded (unless a filter dropped them already). Dropped candidates take
     /// part too, so a generic rule does not report a value a provider rule has judged a
     /// placeholder or a failed checksum.
@@ -298,6 +303,13 @@ impl Scanner {
             }
         }
         candidates.sort_by_key(|c| (c.secret.start, c.rule));
+    }
+}
+
+/// Why a match of a rule that recognises public identifiers is not reported.
+pub fn public_value(rule: &Rule) -> DropReason {
+    DropReason::ValueAllowlist {
+        pattern: format!("{}: public, not a secret", rule.id),
     }
 }
 

@@ -21,3 +21,9 @@ fn every_builtin_rule_compiles_and_passes_its_examples() {
         report.join("\n")
     );
 }
+
+#[test]
+fn there_are_at_least_sixty_rules() {
+    let rules = RuleSet::builtin().expect("built-in rules load");
+    assert!(rules.len() >= 60, "only {} rules", rules.len());
+}
