@@ -1,1 +1,173 @@
-//! Turning outcomes into reports (being built).
+//! From outcomes to a report on screen or in a file, and the exit status.
+//!
+//! Every reporting subcommand ends here: the user's filters (configuration and flags) go into a
+//! [`Sink`], the report is rendered in the chosen format, and the exit status says whether a
+//! finding reached `--fail-on`.
+
+use std::fs::OpenOptions;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use preflight_findings::{Baseline, Filters, Outcome, Report, Severity, Sink};
+use preflight_report::{Format, RenderOptions, RuleDoc};
+
+use crate::cli::{ColorArg, FormatArg, GlobalArgs};
+use crate::config::Config;
+
+/// What a subcommand knows about the report it hands over.
+#[derive(Debug, Default)]
+pub struct Context {
+    /// Every rule or code that may appear, for SARIF's rule table.
+    pub rules: Vec<RuleDoc>,
+    /// The names of the checks that ran, for the Markdown checklist.
+    pub checks_run: Vec<String>,
+    /// The scanned root, shown in headers.
+    pub root: Option<String>,
+}
+
+/// Filters `outcome`, renders the report and returns the exit status.
+pub fn report(
+    global: &GlobalArgs,
+    config: &Config,
+    outcome: Outcome,
+    context: Context,
+) -> anyhow::Result<ExitCode> {
+    let baseline_path = global
+        .baseline
+        .clone()
+        .or_else(|| config.baseline.as_deref().map(|p| config.resolve(p)));
+    let mut filters = filters(global, config)?;
+    let previous = match &baseline_path {
+        Some(path) if path.exists() || global.baseline.is_some() => {
+            Some(Baseline::load(path).with_context(|| "cannot use the baseline")?)
+        }
+        _ => None,
+    };
+    // Writing a baseline records every current finding, including those the old baseline hid.
+    if global.write_baseline.is_none()
+        && let Some(baseline) = previous.clone()
+    {
+        filters = filters.with_baseline(baseline);
+    }
+    let mut sink = Sink::new(filters);
+    sink.accept(outcome);
+    let report = sink.finish();
+
+    if let Some(path) = &global.write_baseline {
+        let baseline = Baseline::record(&report.findings, previous.as_ref());
+        write_private(path, baseline.to_json().as_bytes())
+            .with_context(|| format!("cannot write baseline {}", path.display()))?;
+        notice(
+            global,
+            &format!(
+                "recorded {} findings in {}",
+                baseline.entries.len(),
+                path.display()
+            ),
+        );
+    }
+
+    render(global, &report, context)?;
+
+    let fail_on = global.fail_on.or(config.fail_on).unwrap_or(Severity::Low);
+    if global.write_baseline.is_none() && report.fails(fail_on) {
+        Ok(ExitCode::from(1))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn filters(global: &GlobalArgs, config: &Config) -> anyhow::Result<Filters> {
+    let mut filters = Filters::default()
+        .disable(config.disable.iter().cloned())
+        .allow_paths(&config.allowlist.paths)?
+        .allow_values(&config.allowlist.values)?;
+    for (id, severity) in &config.severity {
+        filters = filters.override_severity(id.clone(), *severity);
+    }
+    let threshold = global
+        .min_severity
+        .or(config.min_severity)
+        .unwrap_or(Severity::Info);
+    Ok(filters.threshold(threshold))
+}
+
+fn render(global: &GlobalArgs, report: &Report, context: Context) -> anyhow::Result<()> {
+    let format = match global.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Markdown => Format::Markdown,
+    };
+    let to_terminal = global.output.is_none() && std::io::stdout().is_terminal();
+    let options = RenderOptions {
+        show_secrets: global.show_secrets,
+        explain: global.explain,
+        color: use_color(global.color, to_terminal),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        rules: context.rules,
+        root: context.root,
+        checks_run: context.checks_run,
+    };
+    let mut text = Vec::new();
+    preflight_report::render(report, format, &options, &mut text)?;
+    match &global.output {
+        Some(path) => write_private(path, &text)
+            .with_context(|| format!("cannot write the report to {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&text)?;
+            stdout.flush()?;
+        }
+    }
+    if format != Format::Human || global.output.is_some() {
+        for warning in &report.warnings {
+            notice(global, &format!("warning: {warning}"));
+        }
+    }
+    Ok(())
+}
+
+/// Whether to colour: never with `NO_COLOR` set, else as `--color` says.
+fn use_color(choice: ColorArg, to_terminal: bool) -> bool {
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => to_terminal,
+    }
+}
+
+/// Writes a file only its owner can read: reports and baselines may describe secrets.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    // `mode` applies only when the file is created; an existing report keeps no wider access.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    file.write_all(bytes)?;
+    file.flush()
+}
+
+/// A line on standard error, unless `--quiet`.
+pub fn notice(global: &GlobalArgs, message: &str) {
+    if !global.quiet {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("preflight: {message}");
+        }
+    }
+}
