@@ -93,4 +93,6 @@ pub enum Command {
     Rules(cmd::rules::Command),
     /// List every finding code with its severity and meaning.
     Codes(cmd::codes::Args),
+    /// Check a PostgreSQL server through DATABASE_URL: TLS, the role's privileges, settings, version.
+    Db(cmd::db::Args),
 }

@@ -46,6 +46,9 @@ pub struct Config {
     pub allowlist: Allowlist,
     /// A baseline file, relative to the configuration file.
     pub baseline: Option<PathBuf>,
+    /// The `[db]` section: the URL variable, password length and schema for `preflight db`.
+    #[serde(default)]
+    pub db: preflight_db::Config,
     /// The file this configuration came from, if any.
     #[serde(skip)]
     pub source: Option<PathBuf>,

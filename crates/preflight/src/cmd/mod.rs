@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod codes;
+pub mod db;
 pub mod redact;
 pub mod rules;
 pub mod scan;
@@ -19,5 +20,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Redact(args) => redact::run(global, args),
         Command::Rules(command) => rules::run(global, command),
         Command::Codes(args) => codes::run(global, args),
+        Command::Db(args) => db::run(global, args),
     }
 }
