@@ -1,9 +1,7 @@
 //! The git checks as `preflight check` runs them.
 
-use std::collections::HashSet;
-
 use preflight_findings::{
-    Check, DropReason, Dropped, Finding, Fingerprint, Outcome, Project, Severity, Warning,
+    Check, DropReason, Dropped, Finding, Outcome, Project, Severity, Warning,
 };
 
 use crate::history::{self, HistoryOptions};
@@ -71,7 +69,7 @@ impl<S: BlobScanner + Send> Check for HistoryCheck<S> {
                 };
             }
         };
-        let present = worktree_fingerprints(&project.root, &self.scanner, &mut outcome.warnings);
+        let present = history::worktree_fingerprints(&project.root, &self.scanner);
         history::mark_worktree(&mut outcome.findings, &present);
         let findings = std::mem::take(&mut outcome.findings);
         for finding in findings {
@@ -107,46 +105,12 @@ pub fn history_only(finding: Finding) -> Finding {
         finding.location.clone(),
         secret,
     )
-    .with_detail("rule", finding.id.clone());
-    converted.details.extend(finding.details);
+    .with_detail("rule-id", finding.id.clone());
+    for (key, value) in finding.details {
+        converted.details.entry(key).or_insert(value);
+    }
     converted.help = finding.help;
     converted.reference = finding.reference;
     converted.history = finding.history;
     converted
-}
-
-/// The fingerprints of the secrets in the files git tracks, as they are on disk now.
-fn worktree_fingerprints<S: BlobScanner>(
-    root: &std::path::Path,
-    scanner: &S,
-    warnings: &mut Vec<Warning>,
-) -> HashSet<Fingerprint> {
-    let mut found = HashSet::new();
-    let Ok(repo) = crate::repo::open(root) else {
-        return found;
-    };
-    let (Some(workdir), Ok(index)) = (repo.workdir(), repo.index_or_empty()) else {
-        return found;
-    };
-    let mut scratch = scanner.scratch();
-    for entry in index.entries() {
-        if entry.stage_raw() != 0 || entry.mode == gix::index::entry::Mode::COMMIT {
-            continue;
-        }
-        let rela = crate::repo::path_text(entry.path(&index));
-        let path = workdir.join(&rela);
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() && meta.len() <= 50 * 1024 * 1024 => {}
-            _ => continue,
-        }
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                for finding in scanner.scan(&bytes, &rela, &mut scratch) {
-                    found.insert(finding.fingerprint);
-                }
-            }
-            Err(err) => warnings.push(Warning::at(rela, format!("cannot read: {err}"))),
-        }
-    }
-    found
 }

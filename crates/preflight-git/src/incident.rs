@@ -180,7 +180,7 @@ fn leaked(finding: &Finding) -> LeakedSecret {
     LeakedSecret {
         rule: finding
             .details
-            .get("rule")
+            .get("rule-id")
             .cloned()
             .unwrap_or_else(|| finding.id.clone()),
         provider,

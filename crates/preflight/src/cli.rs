@@ -95,4 +95,9 @@ pub enum Command {
     Codes(cmd::codes::Args),
     /// Check a PostgreSQL server through DATABASE_URL: TLS, the role's privileges, settings, version.
     Db(cmd::db::Args),
+    /// Report every secret in git history, with a purge plan and a filter-repo replacement file.
+    Incident(cmd::incident::Args),
+    /// Install the pre-commit hook that scans staged changes.
+    #[command(subcommand)]
+    Hook(cmd::hook::Command),
 }

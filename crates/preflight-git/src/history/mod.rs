@@ -336,6 +336,37 @@ pub fn mark_worktree(findings: &mut [Finding], in_worktree: &HashSet<Fingerprint
     }
 }
 
+/// The fingerprints of the secrets `scanner` finds in the files git tracks, as they are on disk
+/// now (for [`mark_worktree`]). Files that cannot be read, or larger than 50 MiB, are skipped:
+/// the working-tree scan reports them.
+pub fn worktree_fingerprints<S: BlobScanner>(root: &Path, scanner: &S) -> HashSet<Fingerprint> {
+    let mut found = HashSet::new();
+    let Ok(repo) = crate::repo::open(root) else {
+        return found;
+    };
+    let (Some(workdir), Ok(index)) = (repo.workdir(), repo.index_or_empty()) else {
+        return found;
+    };
+    let mut scratch = scanner.scratch();
+    for entry in index.entries() {
+        if entry.stage_raw() != 0 || entry.mode == gix::index::entry::Mode::COMMIT {
+            continue;
+        }
+        let rela = crate::repo::path_text(entry.path(&index));
+        let path = workdir.join(&rela);
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() && meta.len() <= 50 * 1024 * 1024 => {}
+            _ => continue,
+        }
+        if let Ok(bytes) = std::fs::read(&path) {
+            for finding in scanner.scan(&bytes, &rela, &mut scratch) {
+                found.insert(finding.fingerprint);
+            }
+        }
+    }
+    found
+}
+
 /// A warning for a history scan that could not run at all, for callers that go on without it.
 pub fn unavailable(path: &Path, error: &GitError) -> Warning {
     Warning::at(

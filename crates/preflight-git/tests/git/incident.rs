@@ -103,7 +103,7 @@ fn the_history_check_reports_only_secrets_gone_from_the_working_tree() {
     assert_eq!(outcome.findings.len(), 1, "{:?}", outcome.findings);
     let finding = find(&outcome.findings, "SECRET-GONE");
     assert_eq!(finding.id, "git.secret-in-history");
-    assert_eq!(finding.details["rule"], "test.marker");
+    assert_eq!(finding.details["rule-id"], "test.marker");
     assert_eq!(finding.history.as_ref().unwrap().in_worktree, Some(false));
     assert_eq!(outcome.dropped.len(), 1);
 

@@ -3,6 +3,8 @@
 pub mod check;
 pub mod codes;
 pub mod db;
+pub mod hook;
+pub mod incident;
 pub mod redact;
 pub mod rules;
 pub mod scan;
@@ -21,5 +23,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules(command) => rules::run(global, command),
         Command::Codes(args) => codes::run(global, args),
         Command::Db(args) => db::run(global, args),
+        Command::Incident(args) => incident::run(global, args),
+        Command::Hook(command) => hook::run(global, command),
     }
 }
