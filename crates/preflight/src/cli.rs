@@ -93,6 +93,13 @@ pub enum Command {
     Rules(cmd::rules::Command),
     /// List every finding code with its severity and meaning.
     Codes(cmd::codes::Args),
+    /// Validate dotenv files or the process environment against the `[env]` policy.
+    Env(cmd::env::Args),
+    /// Write a starting preflight.toml from .env.example and the variables the code reads.
+    Init(cmd::init::Args),
+    /// Generate secrets, or a filled .env from an example.
+    #[command(subcommand)]
+    Gen(cmd::r#gen::Command),
     /// Check a PostgreSQL server through DATABASE_URL: TLS, the role's privileges, settings, version.
     Db(cmd::db::Args),
     /// Report every secret in git history, with a purge plan and a filter-repo replacement file.

@@ -46,6 +46,9 @@ pub struct Config {
     pub allowlist: Allowlist,
     /// A baseline file, relative to the configuration file.
     pub baseline: Option<PathBuf>,
+    /// The `[env]` policy: each variable's kind and whether it is required per profile.
+    #[serde(default)]
+    pub env: preflight_env::Config,
     /// The `[db]` section: the URL variable, password length and schema for `preflight db`.
     #[serde(default)]
     pub db: preflight_db::Config,

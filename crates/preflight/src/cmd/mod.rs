@@ -3,8 +3,11 @@
 pub mod check;
 pub mod codes;
 pub mod db;
+pub mod env;
+pub mod r#gen;
 pub mod hook;
 pub mod incident;
+pub mod init;
 pub mod redact;
 pub mod rules;
 pub mod scan;
@@ -22,6 +25,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Redact(args) => redact::run(global, args),
         Command::Rules(command) => rules::run(global, command),
         Command::Codes(args) => codes::run(global, args),
+        Command::Env(args) => env::run(global, args),
+        Command::Init(args) => init::run(global, args),
+        Command::Gen(command) => r#gen::run(global, command),
         Command::Db(args) => db::run(global, args),
         Command::Incident(args) => incident::run(global, args),
         Command::Hook(command) => hook::run(global, command),
