@@ -46,6 +46,12 @@ pub struct Config {
     pub allowlist: Allowlist,
     /// A baseline file, relative to the configuration file.
     pub baseline: Option<PathBuf>,
+    /// The `[scan]` section: size limit, binary files, ignore files, rules not to run.
+    #[serde(default)]
+    pub scan: preflight_secrets::ScanConfig,
+    /// Custom secret rules (`[[rules]]`), in the schema of the built-in rule files.
+    #[serde(default)]
+    pub rules: Vec<preflight_rules::RuleSpec>,
     /// The `[env]` policy: each variable's kind and whether it is required per profile.
     #[serde(default)]
     pub env: preflight_env::Config,

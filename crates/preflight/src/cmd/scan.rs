@@ -1,14 +1,278 @@
-//! `preflight scan` (being built).
+//! `preflight scan`: secrets in files, directories or standard input.
+//!
+//! The walk (`preflight-input`) hands blobs to one visitor per thread; each visitor owns a
+//! [`Scratch`] and an [`Outcome`], and all share one [`Scanner`]. This module also builds that
+//! scanner from the built-in rules plus custom ones (`[[rules]]` in the configuration and
+//! `--rules FILE`), and offers the secret scan as a [`Check`] for `preflight check`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
+use preflight_findings::{Check, Outcome, Project};
+use preflight_input::{Blob, Visitor, WalkOptions, walk};
+use preflight_report::RuleDoc;
+use preflight_rules::{RuleSet, Strictness, key_line, validate_rule};
+use preflight_secrets::{ScanConfig, Scanner, Scratch};
+
 use crate::cli::GlobalArgs;
+use crate::config::Config;
+use crate::output::{self, Context};
 
 /// Arguments of `preflight scan`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Files or directories to scan; `-` reads standard input (default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Scan files that .gitignore, .ignore or .git/info/exclude exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Scan binary files (a NUL byte in the first 8 KiB) too.
+    #[arg(long)]
+    pub binary: bool,
+    /// Skip files larger than this, with a warning (bytes, or with a K, M or G suffix; default 50M).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+    /// Also run the rules of this file (the format of the built-in rule files).
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Scanning threads (default: one per CPU).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+}
 
 /// Runs `preflight scan`.
-pub fn run(_global: &GlobalArgs, _args: &Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`preflight scan` is not built yet")
+pub fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let config_root = roots
+        .iter()
+        .find(|r| r.as_os_str() != "-" && r.is_dir())
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let config = Config::load(global.config.as_deref(), &config_root)?;
+    let scanner = load_scanner(&config, &args.rules)?;
+    let mut scan = config.scan.clone();
+    scan.no_ignore |= args.no_ignore;
+    scan.binary |= args.binary;
+    if args.max_file_size.is_some() {
+        scan.max_file_size = args.max_file_size;
+    }
+    let mut options = walk_options(&scan);
+    options.threads = args.threads.unwrap_or(0);
+    let outcome = scan_paths(&roots, &options, &scanner);
+    let context = Context {
+        rules: rule_docs(&scanner),
+        checks_run: vec!["secrets".to_string()],
+        root: Some(
+            roots
+                .iter()
+                .map(|r| r.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    };
+    output::report(global, &config, outcome, context)
+}
+
+/// Scans `roots` (files, directories, `-` for standard input) with `scanner`.
+pub fn scan_paths(roots: &[PathBuf], options: &WalkOptions, scanner: &Scanner) -> Outcome {
+    let walked = walk(roots, options, &|| SecretsVisitor {
+        scanner,
+        scratch: Scratch::default(),
+        outcome: Outcome::default(),
+    });
+    let mut outcome = walked.outcome;
+    for visitor in walked.visitors {
+        outcome.merge(visitor.outcome);
+    }
+    outcome
+}
+
+/// One walker thread's scanning state.
+struct SecretsVisitor<'s> {
+    scanner: &'s Scanner,
+    scratch: Scratch,
+    outcome: Outcome,
+}
+
+impl Visitor for SecretsVisitor<'_> {
+    fn visit(&mut self, blob: Blob<'_>) {
+        self.scanner.scan_blob(
+            blob.path,
+            blob.kind,
+            blob.bytes,
+            &mut self.scratch,
+            &mut self.outcome,
+        );
+    }
+}
+
+/// The walk settings a scan configuration asks for.
+pub fn walk_options(scan: &ScanConfig) -> WalkOptions {
+    let defaults = WalkOptions::default();
+    WalkOptions {
+        respect_ignore: !scan.no_ignore,
+        include_binary: scan.binary,
+        max_file_size: scan.max_file_size.unwrap_or(defaults.max_file_size),
+        ..defaults
+    }
+}
+
+/// The built-in rules, the configuration's `[[rules]]` and the rules of `extra_files`.
+pub fn load_rules(config: &Config, extra_files: &[PathBuf]) -> anyhow::Result<RuleSet> {
+    let mut rules = RuleSet::builtin().context("the built-in rules are invalid")?;
+    if !config.rules.is_empty() {
+        let source = config.source.as_deref();
+        let text = source.and_then(|p| std::fs::read_to_string(p).ok());
+        let name = source.map_or_else(|| "configuration".to_string(), |p| p.display().to_string());
+        for (index, spec) in config.rules.iter().enumerate() {
+            let at = |key: &str| {
+                text.as_deref()
+                    .and_then(|t| key_line(t, "rules", index, key))
+                    .map_or(String::new(), |line| format!(":{line}"))
+            };
+            let rule = validate_rule(spec.clone(), None, None, Strictness::Custom)
+                .map_err(|e| anyhow::anyhow!("{name}{}: {e}", at(e.key)))?;
+            rules
+                .add_rule(rule)
+                .map_err(|e| anyhow::anyhow!("{name}{}: {e}", at("id")))?;
+        }
+    }
+    for file in extra_files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read rules file {}", file.display()))?;
+        rules.add_file(&file.display().to_string(), &text, Strictness::Custom)?;
+    }
+    Ok(rules)
+}
+
+/// A scanner of [`load_rules`], without the rules `[scan] disable` names.
+pub fn load_scanner(config: &Config, extra_files: &[PathBuf]) -> anyhow::Result<Scanner> {
+    Ok(Scanner::new(
+        &load_rules(config, extra_files)?,
+        &config.scan,
+    ))
+}
+
+/// The rules of `scanner`, described for reports (SARIF's rule table).
+pub fn rule_docs(scanner: &Scanner) -> Vec<RuleDoc> {
+    scanner
+        .rules()
+        .map(|rule| RuleDoc {
+            id: rule.id.clone(),
+            name: rule.name.clone(),
+            description: format!("{} ({})", rule.name, rule.provider),
+            help_uri: rule.reference.clone(),
+            severity: rule.severity,
+        })
+        .collect()
+}
+
+/// The secret scan of a project's working tree, for `preflight check`.
+// Built by `preflight check` once it runs its list of checks.
+#[allow(dead_code)]
+#[derive(Debug)]
+pub struct SecretsCheck {
+    scanner: Scanner,
+    options: WalkOptions,
+}
+
+#[allow(dead_code)]
+impl SecretsCheck {
+    /// A check running `scanner` with the walk `options`.
+    pub fn new(scanner: Scanner, options: WalkOptions) -> Self {
+        SecretsCheck { scanner, options }
+    }
+}
+
+impl Check for SecretsCheck {
+    fn name(&self) -> &'static str {
+        "secrets"
+    }
+
+    fn run(&self, project: &Project) -> Outcome {
+        scan_paths(
+            std::slice::from_ref(&project.root),
+            &self.options,
+            &self.scanner,
+        )
+    }
+}
+
+/// Parses `4096`, `64K`, `10M`, `1G` (also `KiB`, `MB`, ...; powers of 1024).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size such as 4096, 64K or 10M"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("unknown size unit in `{text}` (use K, M or G)")),
+    };
+    number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_accept_binary_suffixes() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5T").is_err());
+    }
+
+    #[test]
+    fn custom_rules_from_configuration_are_validated_with_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("preflight.toml");
+        std::fs::write(
+            &path,
+            "[[rules]]\nid = \"acme.key\"\nname = \"Acme key\"\nprovider = \"Acme\"\nseverity = \"high\"\nkeywords = [\"acme_\"]\npattern = '(acme_[a-z'\n",
+        )
+        .unwrap();
+        let config = Config::load(Some(&path), dir.path()).unwrap();
+        let err = load_rules(&config, &[]).unwrap_err().to_string();
+        assert!(
+            err.contains("preflight.toml:7: rule `acme.key`, key `pattern`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_secrets_check_scans_the_project_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = "sk_live_4qFh7TzK2mLw9RcVxB3nYd8PzQ1";
+        std::fs::write(
+            dir.path().join(".env"),
+            format!("STRIPE_SECRET_KEY={key}\n"),
+        )
+        .unwrap();
+        let scanner = load_scanner(&Config::default(), &[]).unwrap();
+        let check = SecretsCheck::new(scanner, WalkOptions::default());
+        let outcome = check.run(&Project {
+            root: dir.path().to_path_buf(),
+        });
+        let ids: Vec<&str> = outcome.findings.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["stripe.secret-key"]);
+        assert_eq!(outcome.findings[0].location.path, ".env");
+        assert_eq!(check.name(), "secrets");
+    }
 }
