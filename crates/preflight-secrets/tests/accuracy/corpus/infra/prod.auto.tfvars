@@ -1,0 +1,8 @@
+region               = "fra1"
+cloudflare_api_token = "UMIpdEuYMDFSMYXEp28Crg1uO8taxeexNnn-AhTU"
+datadog_api_key      = "cddae2bc50f8c4c346985e7eccfa219d"
+datadog_app_key      = "c2bff38857dd6cd5b1343edf9325477b78272169"
+hcloud_token         = "EDSEeUz1w4NW7F7tNIUIr6KkrOOtIf9kyPy1wzYEUOhyRCY6jVTwt5iwviAKE0Pl"
+linode_token         = "754e399e82dea393d905424a112c5b58eff93db11487d26cdc8353de09760f3a"
+vault_token          = "hvs.Cg5wFnWcClYcT5IBUI7WL8uB8QJ28bAqbudIU8Hy_ivUsRSZkj8_S5r1-t47A-r60TmW_FdIBevm8_HeW2sbrG7QFQI"
+zone_id              = "366399d772287a4a6f20bf2cce5e9ac8"
