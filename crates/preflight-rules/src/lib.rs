@@ -8,6 +8,7 @@
 //! rule directory, so a new provider is one new file. The format is documented in
 //! `docs/rules.md`.
 
+pub mod gitleaks;
 mod load;
 mod rule;
 mod spec;

@@ -202,12 +202,20 @@ fn table(m: &Measurement) -> String {
     }
     row(&mut out, "overall", m.overall);
     for label in &m.false_positives {
-        writeln!(out, "false positive: {}:{} {}", label.file, label.line, label.rule)
-            .expect("writing to a String");
+        writeln!(
+            out,
+            "false positive: {}:{} {}",
+            label.file, label.line, label.rule
+        )
+        .expect("writing to a String");
     }
     for label in &m.misses {
-        writeln!(out, "missed:         {}:{} {}", label.file, label.line, label.rule)
-            .expect("writing to a String");
+        writeln!(
+            out,
+            "missed:         {}:{} {}",
+            label.file, label.line, label.rule
+        )
+        .expect("writing to a String");
     }
     out
 }
