@@ -225,8 +225,8 @@ impl Scanner {
     }
 
     /// Why the value at `secret` is not reported, or `None`.
-    fn judge(&self, rule: usize, bytes: &[u8], secret: &Range<usize>) -> Option<DropReason> {
-        let rule = &self.rules[rule].rule;
+    fn judge(&self, rule_index: usize, bytes: &[u8], secret: &Range<usize>) -> Option<DropReason> {
+        let rule = &self.rules[rule_index].rule;
         if rule.public {
             return Some(public_value(rule));
         }
@@ -246,6 +246,9 @@ impl Scanner {
                 .or_else(|| self.filters.placeholder(value))
             {
                 return Some(reason);
+            }
+            if self.rules[rule_index].rule.is_generic() && names_a_value(bytes, secret) {
+                return Some(DropReason::Reference);
             }
             if let Some(minimum) = rule.min_entropy {
                 let found = entropy(value);
@@ -311,6 +314,28 @@ pub fn public_value(rule: &Rule) -> DropReason {
     DropReason::ValueAllowlist {
         pattern: format!("{}: public, not a secret", rule.id),
     }
+}
+
+/// Whether an unquoted value names something instead of being a literal: a code path
+/// (`windows_sys::core::PCWSTR`), a word without digits (`CancellationToken`), or a snake-case
+/// name with few digits (`WIN32_ERROR`, `my_password2`). Catch-all assignment rules see these in
+/// type annotations, keyword arguments and documentation; a quoted value is taken literally.
+fn names_a_value(bytes: &[u8], secret: &Range<usize>) -> bool {
+    let value = &bytes[secret.clone()];
+    if memchr::memmem::find(value, b"::").is_some() {
+        return true;
+    }
+    let before = secret.start.checked_sub(1).map(|i| bytes[i]);
+    let quoted =
+        matches!(before, Some(b'"' | b'\'' | b'`')) && bytes.get(secret.end) == before.as_ref();
+    let wordy = value
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b':' | b'-'));
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    let mixed_case =
+        value.iter().any(u8::is_ascii_lowercase) && value.iter().any(u8::is_ascii_uppercase);
+    let snake = value.contains(&b'_') && !mixed_case && digits <= 3;
+    !quoted && wordy && (digits == 0 || snake)
 }
 
 /// The line holding the start of `secret`, capped at [`LINE_CAP`] bytes each side.

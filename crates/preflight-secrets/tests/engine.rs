@@ -285,3 +285,22 @@ fn redaction_hides_private_key_bodies() {
     assert!(out.contains("[REDACTED:private-key.pem]\n"), "{out}");
     assert!(out.ends_with("-----END RSA PRIVATE KEY-----\ny\n"));
 }
+
+#[test]
+fn generic_rules_skip_unquoted_names_but_take_quoted_literals() {
+    let scanner = scanner();
+    let code = b"fn f(token: CancellationToken, password: ::windows_sys::core::PCWSTR) {}\nidrac_password: idrac_password_value\nERROR_KEY: WIN32_ERROR_SOMETHING_ELSE\n";
+    let outcome = scan(&scanner, code);
+    assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+    assert!(outcome.dropped.iter().all(
+        |d| d.reason == DropReason::Reference || matches!(d.reason, DropReason::Entropy { .. })
+    ));
+    let outcome = scan(
+        &scanner,
+        b"db_password = \"CorrectHorseBattery\"\nAPI_TOKEN=q8Xv_2Lm9Kp4Rt7Wz1Yb6Nc3\n",
+    );
+    assert_eq!(
+        ids(&outcome),
+        ["generic.password-assignment", "generic.token-assignment"]
+    );
+}
