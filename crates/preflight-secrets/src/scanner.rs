@@ -225,8 +225,8 @@ impl Scanner {
     }
 
     /// Why the value at `secret` is not reported, or `None`.
-    fn judge(&self, rule_index: usize, bytes: &[u8], secret: &Range<usize>) -> Option<DropReason> {
-        let rule = &self.rules[rule_index].rule;
+    fn judge(&self, rule: usize, bytes: &[u8], secret: &Range<usize>) -> Option<DropReason> {
+        let rule = &self.rules[rule].rule;
         if rule.public {
             return Some(public_value(rule));
         }
@@ -247,8 +247,15 @@ impl Scanner {
             {
                 return Some(reason);
             }
-            if self.rules[rule_index].rule.is_generic() && names_a_value(bytes, secret) {
-                return Some(DropReason::Reference);
+            if rule.is_generic() {
+                if names_a_value(bytes, secret) {
+                    return Some(DropReason::Reference);
+                }
+                if !value.iter().any(u8::is_ascii_digit) {
+                    return Some(DropReason::Placeholder {
+                        pattern: "no digit: a word, not a generated secret".to_string(),
+                    });
+                }
             }
             if let Some(minimum) = rule.min_entropy {
                 let found = entropy(value);
