@@ -11,6 +11,9 @@ use super::walk::Job;
 use crate::BlobScanner;
 use crate::blob;
 
+/// The delta-base cache of each scanning thread.
+const PACK_CACHE_BYTES: usize = 24 * 1024 * 1024;
+
 /// What one scanning thread found.
 #[derive(Default)]
 pub(crate) struct Scanned {
@@ -29,7 +32,14 @@ pub(crate) fn work<S: BlobScanner>(
     queue: &Mutex<Receiver<Vec<Job>>>,
     max_size: u64,
 ) -> Scanned {
-    let repo = repo.to_thread_local();
+    let mut repo = repo.to_thread_local();
+    // Blobs are read once each, so a large delta-base cache per thread buys little and costs
+    // resident memory on every thread; a small one still serves delta chains read back to back.
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::new(
+            PACK_CACHE_BYTES,
+        ))
+    });
     let mut scratch = scanner.scratch();
     let mut out = Scanned::default();
     let mut buf = Vec::new();

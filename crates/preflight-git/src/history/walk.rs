@@ -167,27 +167,30 @@ impl<'r> Walker<'r> {
                         break;
                     }
                 };
-                let mut child = path.clone();
-                if !child.is_empty() {
-                    child.push(b'/');
-                }
-                child.extend_from_slice(entry.filename);
+                let child = || {
+                    let mut child = path.clone();
+                    if !child.is_empty() {
+                        child.push(b'/');
+                    }
+                    child.extend_from_slice(entry.filename);
+                    child
+                };
                 let id = entry.oid.to_owned();
                 if entry.mode.is_tree() {
                     if self.seen_trees.insert(id) {
-                        subtrees.push((id, child));
+                        subtrees.push((id, child()));
                     }
                 } else if entry.mode.is_commit() {
-                    if emit.is_some() && self.noted_paths.insert(child.clone()) {
+                    if emit.is_some() && self.noted_paths.insert(child()) {
                         self.warnings.push(Warning::at(
-                            super::super::repo::path_text(&child),
+                            super::super::repo::path_text(&child()),
                             format!(
                                 "submodule (commit {id}) skipped: scan its repository on its own"
                             ),
                         ));
                     }
                 } else if self.seen_blobs.insert(id) {
-                    new_blobs.push((id, child));
+                    new_blobs.push((id, child()));
                 }
             }
             if depth >= MAX_DEPTH && !subtrees.is_empty() {
