@@ -77,7 +77,8 @@ def cmd_report(args):
     for group, rows in groups.items():
         base = next((row for row in rows if row["tool"] == "preflight"), None)
         size = rows[0]["bytes"]
-        print(f"### {group} ({size / 10**6:.1f} MB)\n")
+        shown = f"{size / 10**6:.1f} MB" if size >= 10**6 else f"{size} bytes"
+        print(f"### {group} ({shown})\n")
         print("| tool | runs | wall (median) | user+sys CPU | peak RSS | throughput "
               "| wall vs preflight | CPU vs preflight | RSS vs preflight | exit |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
