@@ -17,8 +17,7 @@ mod walk;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::Mutex;
-use std::sync::mpsc;
+use std::sync::atomic::AtomicUsize;
 
 use gix::ObjectId;
 use gix::hashtable::HashMap;
@@ -66,9 +65,6 @@ impl Default for HistoryOptions {
     }
 }
 
-/// Blobs per batch handed to a scanning thread.
-const BATCH: usize = 64;
-
 /// Scans the history of the repository containing `path` with `scanner`.
 ///
 /// Each secret (findings grouped by fingerprint) is reported once, located where it entered
@@ -90,28 +86,20 @@ pub fn scan<S: BlobScanner>(
         options.threads
     };
 
-    let (sender, receiver) = mpsc::channel::<Vec<Job>>();
-    let queue = Mutex::new(receiver);
-    let (walker, scanned) = std::thread::scope(|scope| {
+    let mut jobs = Vec::new();
+    let walker = walk_all(&repo, &graph, options, &mut |job| jobs.push(job));
+    let jobs = order_by_pack(&repo, jobs);
+    let cursor = AtomicUsize::new(0);
+    let scanned: Vec<scan::Scanned> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|_| scope.spawn(|| scan::work(&sync, scanner, &queue, options.max_blob_size)))
+            .map(|_| {
+                scope.spawn(|| scan::work(&sync, scanner, &jobs, &cursor, options.max_blob_size))
+            })
             .collect();
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut emit = |job: Job| {
-            batch.push(job);
-            if batch.len() >= BATCH {
-                // The receiver lives until every worker ends, after this closure.
-                let _ = sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-            }
-        };
-        let walker = walk_all(&repo, &graph, options, &mut emit);
-        let _ = sender.send(batch);
-        drop(sender);
-        let scanned: Vec<scan::Scanned> = workers
+        workers
             .into_iter()
             .map(|w| w.join().expect("a scanning thread panicked"))
-            .collect();
-        (walker, scanned)
+            .collect()
     });
 
     let mut outcome = Outcome {
@@ -120,14 +108,57 @@ pub fn scan<S: BlobScanner>(
     };
     outcome.warnings.extend(walker.warnings.iter().cloned());
     let mut hits = Vec::new();
+    let mut skipped = Vec::new();
     for part in scanned {
-        outcome.warnings.extend(part.warnings);
+        skipped.extend(part.warnings);
         outcome.stats.add(part.stats);
         hits.extend(part.hits);
     }
+    // Threads finish in any order; sorted, the report is the same from run to run.
+    skipped.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    outcome.warnings.extend(skipped);
     hits.sort_by_key(|(index, _)| *index);
     outcome.findings = report(&repo, &graph, &walker, hits);
     Ok(outcome)
+}
+
+/// Sorts blobs by where they are stored: pack by pack, in pack order, then loose objects.
+///
+/// Packs store most blobs as deltas against a base stored earlier in the same pack; reading in
+/// pack order keeps each base in the scanning thread's delta cache when its deltas come, instead
+/// of re-inflating the chain for every version of a file (history order jumps back and forth).
+fn order_by_pack(repo: &gix::Repository, jobs: Vec<Job>) -> Vec<Job> {
+    // Pack offsets come straight from the pack indices (a binary search in a mapped file per
+    // blob); objects in no index here (loose, or in an alternate) go last, in walk order.
+    let pack_dir = repo.objects.store_ref().path().join("pack");
+    let mut index_paths: Vec<std::path::PathBuf> = std::fs::read_dir(&pack_dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+                .collect()
+        })
+        .unwrap_or_default();
+    index_paths.sort();
+    let indices: Vec<gix::odb::pack::index::File> = index_paths
+        .iter()
+        .filter_map(|path| gix::odb::pack::index::File::at(path, repo.object_hash()).ok())
+        .collect();
+    let mut keyed: Vec<(usize, u64, Job)> = jobs
+        .into_iter()
+        .map(|job| {
+            let found = indices.iter().enumerate().find_map(|(pack, index)| {
+                index
+                    .lookup(job.id)
+                    .map(|entry| (pack, index.pack_offset_at_index(entry)))
+            });
+            let (pack, offset) = found.unwrap_or((usize::MAX, u64::from(job.index)));
+            (pack, offset, job)
+        })
+        .collect();
+    keyed.sort_unstable_by_key(|(pack, offset, _)| (*pack, *offset));
+    keyed.into_iter().map(|(_, _, job)| job).collect()
 }
 
 /// Walks every tree the scan covers, handing new blobs to `emit`.

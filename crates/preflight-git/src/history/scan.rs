@@ -1,15 +1,18 @@
 //! The scanning threads: each reads blobs from its own repository handle and runs the
-//! [`BlobScanner`] with its own scratch space. Jobs arrive in batches so the threads rarely
-//! contend on the queue.
+//! [`BlobScanner`] with its own scratch space. Threads take consecutive batches of the job list
+//! (which is in pack order) from a shared cursor, so they rarely contend and each keeps some
+//! locality for its delta cache.
 
-use std::sync::Mutex;
-use std::sync::mpsc::Receiver;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use preflight_findings::{Finding, Stats, Warning};
 
 use super::walk::Job;
 use crate::BlobScanner;
 use crate::blob;
+
+/// Blobs per batch taken by a scanning thread.
+const BATCH: usize = 64;
 
 /// The delta-base cache of each scanning thread.
 const PACK_CACHE_BYTES: usize = 24 * 1024 * 1024;
@@ -25,11 +28,12 @@ pub(crate) struct Scanned {
     pub stats: Stats,
 }
 
-/// Scans batches of jobs from `queue` until it closes.
+/// Scans batches of `jobs`, taking each batch at `cursor`, until none is left.
 pub(crate) fn work<S: BlobScanner>(
     repo: &gix::ThreadSafeRepository,
     scanner: &S,
-    queue: &Mutex<Receiver<Vec<Job>>>,
+    jobs: &[Job],
+    cursor: &AtomicUsize,
     max_size: u64,
 ) -> Scanned {
     let mut repo = repo.to_thread_local();
@@ -44,13 +48,11 @@ pub(crate) fn work<S: BlobScanner>(
     let mut out = Scanned::default();
     let mut buf = Vec::new();
     loop {
-        let batch = {
-            let queue = queue
-                .lock()
-                .expect("a scanning thread panicked while holding the queue");
-            queue.recv()
-        };
-        let Ok(batch) = batch else { break };
+        let start = cursor.fetch_add(BATCH, Ordering::Relaxed);
+        if start >= jobs.len() {
+            break;
+        }
+        let batch = &jobs[start..(start + BATCH).min(jobs.len())];
         for job in batch {
             match blob::read(&repo, &job.id, &job.path, max_size, &mut buf) {
                 Ok(bytes) => {

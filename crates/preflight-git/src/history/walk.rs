@@ -4,8 +4,9 @@
 //! Trees are memoised by id: a tree already read contributes nothing new, because every blob
 //! below it was already met (and attributed to an earlier commit, since commits are visited
 //! parents first). A history of N commits therefore costs the number of *distinct* trees, not
-//! N times the size of a checkout. Each new blob is handed to the scanning threads as soon as it
-//! is met, so reading trees and scanning blobs overlap.
+//! N times the size of a checkout. Reading trees is cheap next to reading blobs (about a fifth of
+//! the time on a long history), so the walk completes before scanning starts, which lets the
+//! blobs be read in pack order.
 
 use gix::ObjectId;
 use gix::hashtable::HashSet;
