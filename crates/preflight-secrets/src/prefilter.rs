@@ -2,8 +2,10 @@
 //!
 //! Running a few hundred regular expressions over every byte would cost a few hundred passes.
 //! Instead every rule names literal keywords (`sk_live_`, `ghp_`, `password`), and one
-//! Aho-Corasick automaton, ASCII case-insensitive, finds all of them in a single pass
-//! (overlapping, so that `sk_live_` and `sk_` both report). A rule's pattern then runs only on a
+//! Aho-Corasick automaton, ASCII case-insensitive, finds all of them in a single pass. The
+//! search is leftmost-longest, restarted one byte after each hit's start, so every position
+//! where a keyword starts is seen; a keyword inside a longer one (`sk_` in `sk_live_`) inherits
+//! the longer one's hits when the automaton is built. A rule's pattern then runs only on a
 //! *window* around each of its keyword hits: the hit's line (plus the rule's `window_lines`),
 //! but never more than [`MAX_BEFORE`] bytes before the hit or [`MAX_AFTER`] bytes after it.
 //!
@@ -13,7 +15,7 @@
 //! inside the rule's open window on the same line costs nothing more. Windows are kept in
 //! caller-owned scratch buffers, so scanning allocates nothing once they have grown.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 use memchr::{memchr, memrchr};
 
 /// The most bytes a window reaches before its keyword hit.
@@ -83,17 +85,36 @@ impl Prefilter {
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&literals)
-            .or_else(|_| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&literals)
+        // A hit of a keyword is a hit of every keyword inside it: the search reports only the
+        // longest keyword starting at a position.
+        let inherited: Vec<Vec<u32>> = literals
+            .iter()
+            .map(|outer| {
+                let mut rules = Vec::new();
+                for (inner, inner_rules) in literals.iter().zip(&rules_of_keyword) {
+                    if inner.len() < outer.len() && outer.contains(inner.as_str()) {
+                        rules.extend(inner_rules.iter().copied());
+                    }
+                }
+                rules
             })
+            .collect();
+        for (rules, extra) in rules_of_keyword.iter_mut().zip(inherited) {
+            for rule in extra {
+                if !rules.contains(&rule) {
+                    rules.push(rule);
+                }
+            }
+        }
+        let builder = |kind| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(kind)
+                .build(&literals)
+        };
+        let automaton = builder(Some(AhoCorasickKind::DFA))
+            .or_else(|_| builder(None))
             .expect("validated keywords are short literals");
         Prefilter {
             automaton,
@@ -109,10 +130,20 @@ impl Prefilter {
         if scratch.open.len() != self.window_lines.len() {
             scratch.open = vec![None; self.window_lines.len()];
         }
-        for hit in self.automaton.find_overlapping_iter(haystack) {
+        // Leftmost-longest search, restarted one byte after each hit's start: every position
+        // where a keyword starts is reported once, with its longest keyword (whose rules include
+        // those of the keywords inside it). This is the automaton's fast path; an overlapping
+        // search walks the automaton byte by byte and costs about twice as much.
+        let mut at = 0;
+        while at < haystack.len() {
+            let input = Input::new(haystack).span(at..haystack.len());
+            let Some(hit) = self.automaton.find(input) else {
+                break;
+            };
             for &rule in &self.rules_of_keyword[hit.pattern().as_usize()] {
                 self.add_hit(haystack, rule, hit.start(), hit.end(), scratch);
             }
+            at = hit.start() + 1;
         }
         for &rule in &scratch.touched {
             if let Some(open) = scratch.open[rule as usize].take() {

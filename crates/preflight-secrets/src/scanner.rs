@@ -127,7 +127,12 @@ impl Scanner {
             let haystack = &bytes[..window.end];
             let mut at = window.start;
             while at <= window.end {
-                let Some(captures) = regex.captures_at(haystack, at) else {
+                // Most windows hold no match: a plain search is cheaper than one that tracks
+                // groups, which runs only on the match found.
+                let Some(found) = regex.find_at(haystack, at) else {
+                    break;
+                };
+                let Some(captures) = regex.captures_at(haystack, found.start()) else {
                     break;
                 };
                 let whole = captures.get(0).expect("group 0 always matches");
