@@ -133,6 +133,7 @@ pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedd
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    ids: HashSet<String>,
 }
 
 impl RuleSet {
@@ -140,7 +141,7 @@ impl RuleSet {
     pub fn builtin() -> Result<RuleSet, RulesError> {
         let mut set = RuleSet::default();
         for (file, text) in EMBEDDED {
-            set.add_file(file, text, Strictness::Builtin)?;
+            set.add_file(file, text, Strictness::Embedded)?;
         }
         Ok(set)
     }
@@ -153,9 +154,9 @@ impl RuleSet {
         strictness: Strictness,
     ) -> Result<(), RulesError> {
         let rules = parse_rule_file(file, text, strictness)?;
-        let mut ids: HashSet<String> = self.rules.iter().map(|r| r.id.clone()).collect();
+        let mut new_ids = HashSet::new();
         for (index, rule) in rules.iter().enumerate() {
-            if !ids.insert(rule.id.clone()) {
+            if self.ids.contains(&rule.id) || !new_ids.insert(rule.id.clone()) {
                 return Err(RulesError::Duplicate {
                     file: file.to_string(),
                     line: key_line(text, "rules", index, "id").unwrap_or(1),
@@ -163,6 +164,7 @@ impl RuleSet {
                 });
             }
         }
+        self.ids.extend(new_ids);
         self.rules.extend(rules);
         Ok(())
     }
@@ -170,7 +172,7 @@ impl RuleSet {
     /// Adds one validated rule (a `[[rules]]` entry of a configuration file); an existing id
     /// is an error naming it.
     pub fn add_rule(&mut self, rule: Rule) -> Result<(), RuleError> {
-        if self.rules.iter().any(|r| r.id == rule.id) {
+        if !self.ids.insert(rule.id.clone()) {
             return Err(RuleError {
                 rule: rule.id.clone(),
                 key: "id",
@@ -275,6 +277,15 @@ negative_examples = ["x", "y"]
     #[test]
     fn line_columns_count_characters() {
         assert_eq!(line_column("ab\ncé d", 7), (2, 4));
+    }
+
+    #[test]
+    fn every_embedded_file_passes_full_validation() {
+        for (file, text) in EMBEDDED {
+            if let Err(e) = parse_rule_file(file, text, Strictness::Builtin) {
+                panic!("{e}");
+            }
+        }
     }
 
     #[test]

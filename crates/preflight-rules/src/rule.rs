@@ -118,6 +118,10 @@ pub enum Strictness {
     /// Built-in rules: at least two examples and two negative examples, and a reference; the
     /// pattern is parsed but compiled only when the engine first needs it.
     Builtin,
+    /// The rule files embedded in the binary, loaded at every start: as `Builtin` but the
+    /// pattern is not parsed (the test suite checks every embedded file as `Builtin`), so that
+    /// a one-file scan does not pay for parsing hundreds of patterns it may never run.
+    Embedded,
     /// A user's custom rules: examples and reference optional; the pattern is compiled now so
     /// that an error names the rule and key.
     Custom,
@@ -194,22 +198,24 @@ pub fn validate_rule(
     // Parsing is cheap; compiling is not, so built-in rules (compiled by the test suite) are
     // compiled lazily by the engine when their keyword first occurs, and only custom rules are
     // compiled here.
-    let hir = regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(&spec.pattern)
-        .map_err(|e| error("pattern", e.to_string()))?;
-    if strictness == Strictness::Custom {
-        compile_pattern(&spec.pattern).map_err(|e| error("pattern", e.to_string()))?;
-    }
-    let has_secret_group =
-        spec.pattern.contains("(?P<secret>") || spec.pattern.contains("(?<secret>");
-    if !has_secret_group && hir.properties().explicit_captures_len() < 1 {
-        return Err(error(
-            "pattern",
-            "needs a capture group: `(?P<secret>...)` or group 1 is the secret".into(),
-        ));
+    if strictness != Strictness::Embedded {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(&spec.pattern)
+            .map_err(|e| error("pattern", e.to_string()))?;
+        if strictness == Strictness::Custom {
+            compile_pattern(&spec.pattern).map_err(|e| error("pattern", e.to_string()))?;
+        }
+        let has_secret_group =
+            spec.pattern.contains("(?P<secret>") || spec.pattern.contains("(?<secret>");
+        if !has_secret_group && hir.properties().explicit_captures_len() < 1 {
+            return Err(error(
+                "pattern",
+                "needs a capture group: `(?P<secret>...)` or group 1 is the secret".into(),
+            ));
+        }
     }
     if let Some(min) = spec.min_entropy
         && !(0.0..=8.0).contains(&min)
@@ -239,7 +245,7 @@ pub fn validate_rule(
     let reference = spec
         .reference
         .or_else(|| file_reference.map(str::to_string));
-    if strictness == Strictness::Builtin {
+    if strictness != Strictness::Custom {
         if reference.is_none() {
             return Err(error(
                 "reference",

@@ -15,7 +15,13 @@
 //! inside the rule's open window on the same line costs nothing more. Windows are kept in
 //! caller-owned scratch buffers, so scanning allocates nothing once they have grown.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError, Input, MatchKind,
+};
 use memchr::{memchr, memrchr};
 
 /// The most bytes a window reaches before its keyword hit.
@@ -53,10 +59,28 @@ pub struct PrefilterScratch {
     pub windows: Vec<Window>,
 }
 
+/// Bytes scanned with the quick-to-build automaton before the fast one is built.
+const DFA_AFTER: u64 = 1 << 20;
+
+fn automaton(literals: &[String], kind: AhoCorasickKind) -> Result<AhoCorasick, BuildError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(kind))
+        .build(literals)
+}
+
 /// The keyword automaton of a scanner.
-#[derive(Debug, Clone)]
+///
+/// Two forms of one automaton: a contiguous NFA, quick to build, for the first megabyte, so a
+/// pre-commit scan of one file starts at once; and a DFA, about twice as fast per byte but a
+/// few milliseconds to build, for everything after.
+#[derive(Debug)]
 pub struct Prefilter {
-    automaton: AhoCorasick,
+    nfa: AhoCorasick,
+    dfa: OnceLock<AhoCorasick>,
+    scanned: AtomicU64,
+    literals: Vec<String>,
     /// For each automaton pattern, the rules that have it as a keyword.
     rules_of_keyword: Vec<Vec<u32>>,
     /// For each rule, its `window_lines`.
@@ -69,16 +93,18 @@ impl Prefilter {
     pub fn new(keywords: &[Vec<String>], window_lines: Vec<u32>) -> Prefilter {
         let mut literals: Vec<String> = Vec::new();
         let mut rules_of_keyword: Vec<Vec<u32>> = Vec::new();
+        let mut index_of: HashMap<String, usize> = HashMap::new();
         for (rule, words) in keywords.iter().enumerate() {
+            let rule = u32::try_from(rule).expect("fewer than 4 billion rules");
             for word in words {
                 let word = word.to_ascii_lowercase();
-                let rule = u32::try_from(rule).expect("fewer than 4 billion rules");
-                match literals.iter().position(|l| *l == word) {
-                    Some(i) if !rules_of_keyword[i].contains(&rule) => {
-                        rules_of_keyword[i].push(rule)
+                match index_of.get(&word) {
+                    Some(&i) if !rules_of_keyword[i].contains(&rule) => {
+                        rules_of_keyword[i].push(rule);
                     }
                     Some(_) => {}
                     None => {
+                        index_of.insert(word.clone(), literals.len());
                         literals.push(word);
                         rules_of_keyword.push(vec![rule]);
                     }
@@ -106,18 +132,13 @@ impl Prefilter {
                 }
             }
         }
-        let builder = |kind| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(kind)
-                .build(&literals)
-        };
-        let automaton = builder(Some(AhoCorasickKind::DFA))
-            .or_else(|_| builder(None))
+        let nfa = automaton(&literals, AhoCorasickKind::ContiguousNFA)
             .expect("validated keywords are short literals");
         Prefilter {
-            automaton,
+            nfa,
+            dfa: OnceLock::new(),
+            scanned: AtomicU64::new(0),
+            literals,
             rules_of_keyword,
             window_lines,
         }
@@ -134,10 +155,18 @@ impl Prefilter {
         // where a keyword starts is reported once, with its longest keyword (whose rules include
         // those of the keywords inside it). This is the automaton's fast path; an overlapping
         // search walks the automaton byte by byte and costs about twice as much.
+        let len = haystack.len() as u64;
+        let automaton = if self.scanned.fetch_add(len, Ordering::Relaxed) + len > DFA_AFTER {
+            self.dfa.get_or_init(|| {
+                automaton(&self.literals, AhoCorasickKind::DFA).unwrap_or_else(|_| self.nfa.clone())
+            })
+        } else {
+            &self.nfa
+        };
         let mut at = 0;
         while at < haystack.len() {
             let input = Input::new(haystack).span(at..haystack.len());
-            let Some(hit) = self.automaton.find(input) else {
+            let Some(hit) = automaton.find(input) else {
                 break;
             };
             for &rule in &self.rules_of_keyword[hit.pattern().as_usize()] {
