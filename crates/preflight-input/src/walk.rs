@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
-use preflight_findings::LocationKind;
+use preflight_findings::{LocationKind, Warning};
 
-use crate::display::display_path;
+use crate::display::{display_path, human_size};
 use crate::problems::{Tally, describe_io, is_loop};
 use crate::read::{Limits, Loaded, read_file, read_stream, release_large};
 use crate::{Blob, Visitor, WalkOptions, Walked};
@@ -140,16 +140,13 @@ impl<'s, 'w, V: Visitor> Worker<'s, 'w, V> {
     fn visit_stream(&mut self, stdin: impl io::Read) {
         match read_stream(stdin, self.shared.limits, &mut self.buffer) {
             Ok(Loaded::Truncated) => {
-                self.tally
-                    .outcome
-                    .warnings
-                    .push(preflight_findings::Warning::at(
-                        STDIN,
-                        format!(
-                            "only the first {} were scanned: standard input is over the size limit",
-                            crate::display::human_size(self.shared.options.max_file_size)
-                        ),
-                    ));
+                let limit = human_size(self.shared.options.max_file_size);
+                self.tally.outcome.warnings.push(Warning::at(
+                    STDIN,
+                    format!(
+                        "only the first {limit} were scanned: standard input is over the size limit"
+                    ),
+                ));
                 self.visit_buffer(STDIN, LocationKind::Stdin);
             }
             Ok(loaded) => self.handle(STDIN, LocationKind::Stdin, loaded),

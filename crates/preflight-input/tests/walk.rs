@@ -474,3 +474,13 @@ mod unix {
         assert_eq!(seen.outcome.stats.skipped, 5);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_root_that_is_a_link_to_a_directory_is_walked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "real/settings.py", b"SECRET_KEY = 'x'\n");
+    std::os::unix::fs::symlink("real", dir.path().join("current")).expect("symlink");
+    let seen = run(&[dir.path().join("current")], &WalkOptions::default());
+    assert_eq!(seen.paths(), ["settings.py"]);
+}
