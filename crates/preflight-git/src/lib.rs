@@ -8,7 +8,7 @@
 //!   the tests use a trivial marker scanner.
 //! - History is read straight from the object database with `gix` (packs and loose objects), never
 //!   through `git log -p`: every distinct tree is read once and every distinct blob is scanned once,
-//!   on several threads, while the walk goes on. Attribution (which commit introduced a secret,
+//!   on several threads, in pack order. Attribution (which commit introduced a secret,
 //!   which removed it, how many commits and paths carry it) is computed afterwards, only for the
 //!   few blobs that produced findings.
 //! - Every per-object problem (missing object, corrupt pack, submodule, LFS pointer, huge blob,

@@ -4,8 +4,8 @@
 //! The scan runs in three steps:
 //! 1. [`graph`] lists the commits to cover (all references, or an incremental range) in
 //!    topological order;
-//! 2. [`walk`] reads each distinct tree once, meeting each distinct blob once, while the
-//!    [`scan`] threads read and scan the blobs as they are met;
+//! 2. [`walk`] reads each distinct tree once, meeting each distinct blob once; the blobs are
+//!    put in pack order and the [`scan`] threads read and scan them;
 //! 3. [`attribute`] takes the blobs that produced findings, groups findings by fingerprint (one
 //!    secret may live in many blobs as a file is edited) and computes each secret's
 //!    [`History`](preflight_findings::History).
