@@ -100,6 +100,8 @@ pub enum Command {
     /// Generate secrets, or a filled .env from an example.
     #[command(subcommand)]
     Gen(cmd::r#gen::Command),
+    /// Check live sites: HTTPS redirect, security headers, cookies, CORS, TLS; grade each.
+    Web(cmd::web::Args),
     /// Check a PostgreSQL server through DATABASE_URL: TLS, the role's privileges, settings, version.
     Db(cmd::db::Args),
     /// Report every secret in git history, with a purge plan and a filter-repo replacement file.

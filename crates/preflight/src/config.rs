@@ -52,6 +52,9 @@ pub struct Config {
     /// Custom secret rules (`[[rules]]`), in the schema of the built-in rule files.
     #[serde(default)]
     pub rules: Vec<preflight_rules::RuleSpec>,
+    /// The `[web]` section: sites for `preflight web` and `preflight check --live`.
+    #[serde(default)]
+    pub web: preflight_web::Config,
     /// The `[env]` policy: each variable's kind and whether it is required per profile.
     #[serde(default)]
     pub env: preflight_env::Config,

@@ -11,6 +11,7 @@ pub mod init;
 pub mod redact;
 pub mod rules;
 pub mod scan;
+pub mod web;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Env(args) => env::run(global, args),
         Command::Init(args) => init::run(global, args),
         Command::Gen(command) => r#gen::run(global, command),
+        Command::Web(args) => web::run(global, args),
         Command::Db(args) => db::run(global, args),
         Command::Incident(args) => incident::run(global, args),
         Command::Hook(command) => hook::run(global, command),
