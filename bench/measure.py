@@ -4,6 +4,9 @@
   measure.py run  RESULTS GROUP TOOL BYTES REPS -- COMMAND...   append REPS timed runs to RESULTS
   measure.py report RESULTS                                      print the Markdown tables
 
+Runs recorded by several calls for the same group and tool are reported together, so a caller
+can interleave the tools' repetitions.
+
 Each run's wall time comes from a monotonic clock around the child; its user and system CPU time
 and its peak resident set size come from wait4(2), so they cover the process and every
 descendant it waited for. Standard output goes to a file under bench/work/logs (never
@@ -71,9 +74,15 @@ def throughput(size, seconds):
 
 def cmd_report(args):
     records = [json.loads(line) for line in open(args[0]) if line.strip()]
+    # Runs of one tool in one group may come from several calls (interleaved repetitions).
     groups = {}
     for record in records:
-        groups.setdefault(record["group"], []).append(record)
+        rows = groups.setdefault(record["group"], [])
+        same = next((row for row in rows if row["tool"] == record["tool"]), None)
+        if same:
+            same["runs"].extend(record["runs"])
+        else:
+            rows.append(record)
     for group, rows in groups.items():
         base = next((row for row in rows if row["tool"] == "preflight"), None)
         size = rows[0]["bytes"]

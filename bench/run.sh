@@ -94,12 +94,17 @@ detect_cmd=("$venv/bin/detect-secrets" scan --all-files)
 
 # --- (e, f) measure --------------------------------------------------------------------------
 : > "$results"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 measure() { python3 bench/measure.py run "$results" "$@"; }
 group="$size corpus"
 say "measuring, $reps repetitions each"
-measure "$group" preflight "$corpus_bytes" "$reps" -- "${preflight_cmd[@]}" "$corpus"
-measure "$group" kingfisher "$corpus_bytes" "$reps" -- "${kingfisher_cmd[@]}" "$corpus"
-measure "$group" ripgrep "$corpus_bytes" "$reps" -- "${rg_cmd[@]}" "$corpus"
+# Repetitions are interleaved (preflight, Kingfisher, ripgrep, preflight, ...) so a change in
+# the machine's load while the benchmark runs falls on every tool alike.
+for _ in $(seq "$reps"); do
+  measure "$group" preflight "$corpus_bytes" 1 -- "${preflight_cmd[@]}" "$corpus"
+  measure "$group" kingfisher "$corpus_bytes" 1 -- "${kingfisher_cmd[@]}" "$corpus"
+  measure "$group" ripgrep "$corpus_bytes" 1 -- "${rg_cmd[@]}" "$corpus"
+done
 
 # detect-secrets is single-threaded Python and takes many minutes on the full corpus, so there
 # it runs once, on the part of the full corpus that is the small corpus (the same packages),
@@ -115,8 +120,12 @@ else
 fi
 
 precommit_bytes=$(stat -c %s "$precommit")
-measure "pre-commit, one file" preflight "$precommit_bytes" 10 -- "${preflight_cmd[@]}" "$precommit"
-measure "pre-commit, one file" kingfisher "$precommit_bytes" 10 -- "${kingfisher_cmd[@]}" "$precommit"
+for _ in $(seq 10); do
+  measure "pre-commit, one file" preflight "$precommit_bytes" 1 -- "${preflight_cmd[@]}" "$precommit"
+  measure "pre-commit, one file" kingfisher "$precommit_bytes" 1 -- "${kingfisher_cmd[@]}" "$precommit"
+done
+
+load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 
 # --- the report ------------------------------------------------------------------------------
 out=bench/results/$(date +%F)-$size.md
@@ -130,6 +139,9 @@ out=bench/results/$(date +%F)-$size.md
   echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1), $(nproc) cores available"
   echo "- Memory: $(free -g 2>/dev/null | awk '/^Mem:/ { print $2 " GiB" }')"
   echo "- OS: $(uname -sr)"
+  echo "- Load average (1, 5, 15 min) before the runs: $load_before; after: $load_after." \
+    "Other work on the machine competes for the cores and inflates wall times; CPU times are" \
+    "much less affected."
   echo "- Corpus: $corpus_files files, $corpus_bytes bytes ($(du -sh "$corpus" | cut -f1) on disk), page cache warm"
   echo
   echo "## Versions"
