@@ -473,3 +473,14 @@ fn non_utf8_paths_are_scanned_and_named() {
             .any(|w| w.message.contains("not valid UTF-8"))
     );
 }
+
+#[test]
+fn a_repository_without_commits_has_no_history_and_no_error() {
+    let repo = Repo::init();
+    repo.write("a.txt", "SECRET-UNCOMMITTED\n");
+    let outcome = scan(&repo);
+    assert!(outcome.findings.is_empty());
+    assert_eq!(outcome.stats.scanned, 0);
+    let not_a_repo = tempfile::tempdir().expect("temp dir");
+    assert!(history::scan(not_a_repo.path(), &Markers, &HistoryOptions::default()).is_err());
+}
