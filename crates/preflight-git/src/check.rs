@@ -1,7 +1,9 @@
 //! The git checks as `preflight check` runs them.
 
+use std::collections::HashSet;
+
 use preflight_findings::{
-    Check, DropReason, Dropped, Finding, Outcome, Project, Severity, Warning,
+    Check, DropReason, Dropped, Finding, Fingerprint, Outcome, Project, Severity, Warning,
 };
 
 use crate::history::{self, HistoryOptions};
@@ -44,12 +46,24 @@ impl Check for HygieneCheck {
 pub struct HistoryCheck<S> {
     scanner: S,
     options: HistoryOptions,
+    in_worktree: Option<HashSet<Fingerprint>>,
 }
 
 impl<S: BlobScanner + Send> HistoryCheck<S> {
     /// The history check, scanning with `scanner`.
     pub fn new(scanner: S, options: HistoryOptions) -> Self {
-        HistoryCheck { scanner, options }
+        HistoryCheck {
+            scanner,
+            options,
+            in_worktree: None,
+        }
+    }
+
+    /// Uses the fingerprints of a working-tree scan that already ran, instead of scanning the
+    /// tracked files again to tell "still in the working tree" from "only in history".
+    pub fn with_worktree(mut self, fingerprints: HashSet<Fingerprint>) -> Self {
+        self.in_worktree = Some(fingerprints);
+        self
     }
 }
 
@@ -69,7 +83,10 @@ impl<S: BlobScanner + Send> Check for HistoryCheck<S> {
                 };
             }
         };
-        let present = history::worktree_fingerprints(&project.root, &self.scanner);
+        let present = match &self.in_worktree {
+            Some(fingerprints) => fingerprints.clone(),
+            None => history::worktree_fingerprints(&project.root, &self.scanner),
+        };
         history::mark_worktree(&mut outcome.findings, &present);
         let findings = std::mem::take(&mut outcome.findings);
         for finding in findings {

@@ -135,16 +135,6 @@ fn parse<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> anyhow::Res
         .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()))
 }
 
-/// The 1-based line of a byte offset in `text`, for errors found after parsing (a bad regex in a
-/// custom rule, say) that carry a span.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +216,5 @@ mod tests {
             config.resolve(config.baseline.as_deref().unwrap()),
             dir.path().join(".preflight-baseline.json")
         );
-        assert_eq!(line_of("a\nb\nc", 2), 2);
     }
 }

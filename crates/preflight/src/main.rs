@@ -3,6 +3,7 @@
 //! Exit status: 0 when no finding reaches `--fail-on`, 1 when one does, 2 on a usage or fatal
 //! error.
 
+mod blobs;
 mod cli;
 mod cmd;
 mod config;

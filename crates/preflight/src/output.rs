@@ -8,6 +8,9 @@ use std::fs::OpenOptions;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use preflight_findings::{Baseline, Filters, Outcome, Report, Severity, Sink};
@@ -168,6 +171,69 @@ pub fn notice(global: &GlobalArgs, message: &str) {
         #[allow(clippy::print_stderr)]
         {
             eprintln!("preflight: {message}");
+        }
+    }
+}
+
+/// A progress line on standard error for work that takes more than a second: the current step
+/// and the time spent, redrawn in place, and only when standard error is a terminal (never in
+/// pipes, CI logs or with `--quiet`).
+pub struct Progress {
+    state: Option<(Arc<Mutex<String>>, mpsc::Sender<()>, thread::JoinHandle<()>)>,
+}
+
+impl Progress {
+    /// Starts showing progress, if standard error is a terminal and `--quiet` is not given.
+    pub fn start(global: &GlobalArgs) -> Progress {
+        if global.quiet || !std::io::stderr().is_terminal() {
+            return Progress { state: None };
+        }
+        let step = Arc::new(Mutex::new(String::new()));
+        let (stop, stopped) = mpsc::channel();
+        let shown = Arc::clone(&step);
+        let handle = thread::spawn(move || {
+            let started = Instant::now();
+            let mut drawn = false;
+            while let Err(mpsc::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(Duration::from_millis(250))
+            {
+                if started.elapsed() < Duration::from_secs(1) {
+                    continue;
+                }
+                let step = shown.lock().map(|s| s.clone()).unwrap_or_default();
+                let mut stderr = std::io::stderr().lock();
+                let _ = write!(
+                    stderr,
+                    "\r\x1b[2Kpreflight: {step} ({:.0} s)",
+                    started.elapsed().as_secs_f64()
+                );
+                let _ = stderr.flush();
+                drawn = true;
+            }
+            if drawn {
+                let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+            }
+        });
+        Progress {
+            state: Some((step, stop, handle)),
+        }
+    }
+
+    /// Names the current step.
+    pub fn step(&self, step: &str) {
+        if let Some((current, _, _)) = &self.state
+            && let Ok(mut current) = current.lock()
+        {
+            *current = step.to_string();
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some((_, stop, handle)) = self.state.take() {
+            let _ = stop.send(());
+            let _ = handle.join();
         }
     }
 }

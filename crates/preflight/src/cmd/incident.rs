@@ -4,16 +4,16 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
-use preflight_findings::{Finding, LocationKind, Outcome};
-use preflight_git::BlobScanner;
 use preflight_git::history::{self, HistoryOptions};
 use preflight_git::incident::{self, IncidentReport};
-use preflight_rules::RuleSet;
-use preflight_secrets::{ScanConfig, Scanner, Scratch};
 
+use crate::blobs::EngineBlobs;
 use crate::cli::{FormatArg, GlobalArgs};
+use crate::cmd::scan;
+use crate::config::Config;
 use crate::output;
 
 /// Arguments of `preflight incident`.
@@ -31,35 +31,10 @@ pub struct Args {
     pub all_objects: bool,
 }
 
-/// The secret engine as the history scan's blob scanner.
-pub struct EngineBlobs(pub Scanner);
-
-impl EngineBlobs {
-    /// The engine with the built-in rules.
-    pub fn builtin() -> anyhow::Result<Self> {
-        let rules = RuleSet::builtin().context("loading the built-in rules")?;
-        Ok(EngineBlobs(Scanner::new(&rules, &ScanConfig::default())))
-    }
-}
-
-impl BlobScanner for EngineBlobs {
-    type Scratch = Scratch;
-
-    fn scratch(&self) -> Scratch {
-        Scratch::default()
-    }
-
-    fn scan(&self, bytes: &[u8], path: &str, scratch: &mut Scratch) -> Vec<Finding> {
-        let mut outcome = Outcome::default();
-        self.0
-            .scan_blob(path, LocationKind::GitHistory, bytes, scratch, &mut outcome);
-        outcome.findings
-    }
-}
-
 /// Runs `preflight incident`.
 pub fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
-    let scanner = EngineBlobs::builtin()?;
+    let config = Config::load(global.config.as_deref(), &args.repo)?;
+    let scanner = EngineBlobs::history(Arc::new(scan::load_scanner(&config, &[])?));
     let options = HistoryOptions {
         all_objects: args.all_objects,
         ..HistoryOptions::default()

@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use preflight_findings::{Check, Outcome, Project};
@@ -174,18 +175,15 @@ pub fn rule_docs(scanner: &Scanner) -> Vec<RuleDoc> {
 }
 
 /// The secret scan of a project's working tree, for `preflight check`.
-// Built by `preflight check` once it runs its list of checks.
-#[allow(dead_code)]
 #[derive(Debug)]
 pub struct SecretsCheck {
-    scanner: Scanner,
+    scanner: Arc<Scanner>,
     options: WalkOptions,
 }
 
-#[allow(dead_code)]
 impl SecretsCheck {
-    /// A check running `scanner` with the walk `options`.
-    pub fn new(scanner: Scanner, options: WalkOptions) -> Self {
+    /// A check running `scanner` (shared with the history check) with the walk `options`.
+    pub fn new(scanner: Arc<Scanner>, options: WalkOptions) -> Self {
         SecretsCheck { scanner, options }
     }
 }
@@ -266,7 +264,7 @@ mod tests {
         )
         .unwrap();
         let scanner = load_scanner(&Config::default(), &[]).unwrap();
-        let check = SecretsCheck::new(scanner, WalkOptions::default());
+        let check = SecretsCheck::new(Arc::new(scanner), WalkOptions::default());
         let outcome = check.run(&Project {
             root: dir.path().to_path_buf(),
         });
