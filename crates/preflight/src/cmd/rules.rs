@@ -1,21 +1,23 @@
 //! `preflight rules`: list the secret rules, or check rules against their examples.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-use preflight_rules::{RuleSet, Strictness};
+use preflight_rules::RuleSet;
 use preflight_secrets::{ScanConfig, Scanner, check_rule};
 
 use crate::cli::{FormatArg, GlobalArgs};
+use crate::cmd::scan;
+use crate::config::Config;
 
 /// The `rules` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// List the rules: id, provider, severity, keywords (`--format json` for JSON).
     List(ListArgs),
-    /// Check every example of the built-in rules (and of FILE's rules) through the full engine.
+    /// Check every example of the built-in rules, the configuration's rules and FILE's rules
+    /// through the full engine.
     Test(TestArgs),
 }
 
@@ -38,19 +40,15 @@ pub struct TestArgs {
 /// Runs a `rules` subcommand.
 pub fn run(global: &GlobalArgs, command: &Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::List(args) => list(global, &load(&args.rules)?),
-        Command::Test(args) => test(&load(args.file.as_slice())?),
+        Command::List(args) => list(global, &load(global, &args.rules)?),
+        Command::Test(args) => test(&load(global, args.file.as_slice())?),
     }
 }
 
-fn load(files: &[PathBuf]) -> anyhow::Result<RuleSet> {
-    let mut rules = RuleSet::builtin().context("the built-in rules are invalid")?;
-    for file in files {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read rules file {}", file.display()))?;
-        rules.add_file(&file.display().to_string(), &text, Strictness::Custom)?;
-    }
-    Ok(rules)
+/// The built-in rules, the configuration's `[[rules]]` and the rules of `files`.
+fn load(global: &GlobalArgs, files: &[PathBuf]) -> anyhow::Result<RuleSet> {
+    let config = Config::load(global.config.as_deref(), Path::new("."))?;
+    scan::load_rules(&config, files)
 }
 
 fn list(global: &GlobalArgs, rules: &RuleSet) -> anyhow::Result<ExitCode> {
