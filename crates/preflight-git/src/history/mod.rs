@@ -369,14 +369,23 @@ pub fn mark_worktree(findings: &mut [Finding], in_worktree: &HashSet<Fingerprint
 
 /// The fingerprints of the secrets `scanner` finds in the files git tracks, as they are on disk
 /// now (for [`mark_worktree`]). Files that cannot be read, or larger than 50 MiB, are skipped:
-/// the working-tree scan reports them.
+/// the working-tree scan reports them. A bare repository yields none.
 pub fn worktree_fingerprints<S: BlobScanner>(root: &Path, scanner: &S) -> HashSet<Fingerprint> {
+    tracked_fingerprints(root, scanner).unwrap_or_default()
+}
+
+/// Like [`worktree_fingerprints`], but `None` when there is no working tree to compare with (a
+/// bare repository, or no repository at `root`), so that history findings are not all marked
+/// "only in history" for want of one.
+pub fn tracked_fingerprints<S: BlobScanner>(
+    root: &Path,
+    scanner: &S,
+) -> Option<HashSet<Fingerprint>> {
     let mut found = HashSet::new();
-    let Ok(repo) = crate::repo::open(root) else {
-        return found;
-    };
-    let (Some(workdir), Ok(index)) = (repo.workdir(), repo.index_or_empty()) else {
-        return found;
+    let repo = crate::repo::open(root).ok()?;
+    let workdir = repo.workdir()?;
+    let Ok(index) = repo.index_or_empty() else {
+        return Some(found);
     };
     let mut scratch = scanner.scratch();
     for entry in index.entries() {
@@ -395,7 +404,7 @@ pub fn worktree_fingerprints<S: BlobScanner>(root: &Path, scanner: &S) -> HashSe
             }
         }
     }
-    found
+    Some(found)
 }
 
 /// A warning for a history scan that could not run at all, for callers that go on without it.

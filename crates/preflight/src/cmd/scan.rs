@@ -1,4 +1,5 @@
-//! `preflight scan`: secrets in files, directories or standard input.
+//! `preflight scan`: secrets in files, directories or standard input; with `--git`, `--since`
+//! or `--staged`, in git history or staged changes (the [`git`] module).
 //!
 //! The walk (`preflight-input`) hands blobs to one visitor per thread; each visitor owns a
 //! [`Scratch`] and an [`Outcome`], and all share one [`Scanner`]. This module also builds that
@@ -19,6 +20,8 @@ use preflight_secrets::{ScanConfig, Scanner, Scratch};
 use crate::cli::GlobalArgs;
 use crate::config::Config;
 use crate::output::{self, Context};
+
+mod git;
 
 /// Arguments of `preflight scan`.
 #[derive(Debug, clap::Args)]
@@ -41,10 +44,29 @@ pub struct Args {
     /// Scanning threads (default: one per CPU).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// Scan git history instead of files: every blob reachable from any reference (branches,
+    /// tags, stash, notes) of the repository at PATH (default: the current directory), once each;
+    /// each secret is reported where it entered, with its history.
+    #[arg(long, help_heading = "Git")]
+    pub git: bool,
+    /// With --git: also scan objects that no reference reaches. Implies --git.
+    #[arg(long, help_heading = "Git")]
+    pub all_objects: bool,
+    /// Scan only what the commits after REV introduced, up to HEAD (REV..HEAD); a range A..B
+    /// scans what the commits of A..B introduced. For incremental CI runs. Implies --git.
+    #[arg(long, value_name = "REV|A..B", help_heading = "Git")]
+    pub since: Option<String>,
+    /// Scan only the lines the index adds relative to HEAD, reporting staged path and line
+    /// (what the pre-commit hook of `preflight hook install` runs).
+    #[arg(long, conflicts_with_all = ["git", "all_objects", "since"], help_heading = "Git")]
+    pub staged: bool,
 }
 
 /// Runs `preflight scan`.
 pub fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
+    if args.staged || args.git || args.all_objects || args.since.is_some() {
+        return git::run(global, args);
+    }
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
