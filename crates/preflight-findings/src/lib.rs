@@ -30,4 +30,4 @@ pub use outcome::{DropReason, Dropped, Outcome, Score, ScoreModifier, Stats, War
 pub use redacted::Redacted;
 pub use report::Report;
 pub use severity::{Severity, UnknownSeverity};
-pub use sink::{Filters, FiltersError, Sink};
+pub use sink::{Filters, FiltersError, Sink, id_matches};

@@ -174,6 +174,21 @@ impl Filters {
     }
 }
 
+/// Whether the finding or rule id `id` is selected by `pattern`: the id itself, a prefix up to a
+/// dot (`stripe` selects `stripe.secret-key`, not `stripe-like.key`), or any prefix written with
+/// a trailing `*` (`aws.sec*`).
+pub fn id_matches(pattern: &str, id: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => id.starts_with(prefix),
+        None => {
+            id == pattern
+                || id
+                    .strip_prefix(pattern)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        }
+    }
+}
+
 /// Collects outcomes into a report, applying [`Filters`].
 #[derive(Debug, Default)]
 pub struct Sink {

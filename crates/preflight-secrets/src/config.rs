@@ -1,5 +1,6 @@
 //! The scan settings a user can put in configuration (`[scan]` in `preflight.toml`).
 
+use preflight_findings::id_matches;
 use serde::Deserialize;
 
 /// Settings of a secret scan, shared by the configuration file and the command line.
@@ -24,15 +25,7 @@ pub struct ScanConfig {
 impl ScanConfig {
     /// Whether the rule `id` is disabled.
     pub fn is_disabled(&self, id: &str) -> bool {
-        self.disable.iter().any(|d| match d.strip_suffix('*') {
-            Some(prefix) => id.starts_with(prefix),
-            None => {
-                id == d
-                    || id
-                        .strip_prefix(d.as_str())
-                        .is_some_and(|rest| rest.starts_with('.'))
-            }
-        })
+        self.disable.iter().any(|pattern| id_matches(pattern, id))
     }
 }
 

@@ -37,17 +37,8 @@ pub fn report(
     outcome: Outcome,
     context: Context,
 ) -> anyhow::Result<ExitCode> {
-    let baseline_path = global
-        .baseline
-        .clone()
-        .or_else(|| config.baseline.as_deref().map(|p| config.resolve(p)));
-    let mut filters = filters(global, config)?;
-    let previous = match &baseline_path {
-        Some(path) if path.exists() || global.baseline.is_some() => {
-            Some(Baseline::load(path).with_context(|| "cannot use the baseline")?)
-        }
-        _ => None,
-    };
+    let previous = load_baseline(global, config)?;
+    let mut filters = base_filters(global, config)?;
     // Writing a baseline records every current finding, including those the old baseline hid.
     if global.write_baseline.is_none()
         && let Some(baseline) = previous.clone()
@@ -82,7 +73,30 @@ pub fn report(
     }
 }
 
-fn filters(global: &GlobalArgs, config: &Config) -> anyhow::Result<Filters> {
+/// The user's filters from the configuration and the flags, with the baseline, for subcommands
+/// that run the sink themselves.
+pub fn filters(global: &GlobalArgs, config: &Config) -> anyhow::Result<Filters> {
+    let filters = base_filters(global, config)?;
+    Ok(match load_baseline(global, config)? {
+        Some(baseline) => filters.with_baseline(baseline),
+        None => filters,
+    })
+}
+
+/// The baseline of `--baseline`, else of the configuration's `baseline` if that file exists.
+fn load_baseline(global: &GlobalArgs, config: &Config) -> anyhow::Result<Option<Baseline>> {
+    let path = match (&global.baseline, &config.baseline) {
+        (Some(path), _) => path.clone(),
+        (None, Some(path)) if config.resolve(path).exists() => config.resolve(path),
+        _ => return Ok(None),
+    };
+    Baseline::load(&path)
+        .map(Some)
+        .context("cannot use the baseline")
+}
+
+/// Disabled ids, severity overrides, allowlists and the threshold.
+fn base_filters(global: &GlobalArgs, config: &Config) -> anyhow::Result<Filters> {
     let mut filters = Filters::default()
         .disable(config.disable.iter().cloned())
         .allow_paths(&config.allowlist.paths)?

@@ -77,7 +77,11 @@ mod tests {
                 "{} is not kebab-case",
                 code.id
             );
-            assert!(!code.description.trim().is_empty(), "{} has no description", code.id);
+            assert!(
+                !code.description.trim().is_empty(),
+                "{} has no description",
+                code.id
+            );
         }
     }
 

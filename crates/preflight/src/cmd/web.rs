@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use preflight_findings::{Baseline, Filters, Outcome, Report, Severity, Sink};
+use preflight_findings::{Outcome, Report, Severity, Sink};
 use preflight_report::RuleDoc;
 use preflight_web::{CODES, Options, Scanner};
 use serde::Serialize;
@@ -112,7 +112,7 @@ fn json(
     config: &Config,
     sites: Vec<(String, Outcome)>,
 ) -> anyhow::Result<ExitCode> {
-    let filters = filters(global, config)?;
+    let filters = output::filters(global, config)?;
     let reports: Vec<(String, Report)> = sites
         .into_iter()
         .map(|(url, outcome)| {
@@ -163,27 +163,4 @@ fn json(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// The user's filters, as the shared report path builds them.
-fn filters(global: &GlobalArgs, config: &Config) -> anyhow::Result<Filters> {
-    let mut filters = Filters::default()
-        .disable(config.disable.iter().cloned())
-        .allow_paths(&config.allowlist.paths)?
-        .allow_values(&config.allowlist.values)?;
-    for (id, severity) in &config.severity {
-        filters = filters.override_severity(id.clone(), *severity);
-    }
-    let baseline = global
-        .baseline
-        .clone()
-        .or_else(|| config.baseline.as_deref().map(|p| config.resolve(p)));
-    if let Some(path) = baseline.filter(|p| p.exists() || global.baseline.is_some()) {
-        filters = filters.with_baseline(Baseline::load(&path).context("cannot use the baseline")?);
-    }
-    let threshold = global
-        .min_severity
-        .or(config.min_severity)
-        .unwrap_or(Severity::Info);
-    Ok(filters.threshold(threshold))
 }
