@@ -170,8 +170,9 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     let mut file = options.open(path)?;
     // `mode` applies only when the file is created; an existing report keeps no wider access.
+    // Only regular files: `-o /dev/null` must not change the device.
     #[cfg(unix)]
-    {
+    if file.metadata()?.is_file() {
         use std::os::unix::fs::PermissionsExt;
         file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     }
@@ -249,5 +250,34 @@ impl Drop for Progress {
             let _ = stop.send(());
             let _ = handle.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn reports_are_owner_only_even_over_an_existing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        write_private(&path, b"{}").unwrap();
+        assert_eq!(mode(&path), 0o600);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&path, b"{}").unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(std::fs::read(&path).unwrap(), b"{}");
+    }
+
+    #[test]
+    fn writing_to_a_device_leaves_its_mode_alone() {
+        let before = mode(Path::new("/dev/null"));
+        write_private(Path::new("/dev/null"), b"discarded").unwrap();
+        assert_eq!(mode(Path::new("/dev/null")), before);
     }
 }
