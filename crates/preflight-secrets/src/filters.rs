@@ -233,7 +233,8 @@ impl Filters {
 fn is_dotted_name(value: &[u8]) -> bool {
     let mut parts = value.split(|&b| b == b'.');
     // A name is snake_case, UPPER_SNAKE or camelCase: random mixed-case runs (the parts of a
-    // JWT) are not names.
+    // JWT) are not names, and neither are long runs where letters and digits alternate (the
+    // hex or base32 parts of `mlsn.<hex>` or Dynatrace's `dt0c01.<id>.<secret>`).
     let identifier = |p: &[u8]| {
         let upper = p.iter().filter(|b| b.is_ascii_uppercase()).count();
         let lower = p.iter().filter(|b| b.is_ascii_lowercase()).count();
@@ -241,8 +242,21 @@ fn is_dotted_name(value: &[u8]) -> bool {
             .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
             && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
             && (lower == 0 || upper <= 3)
+            && !looks_generated(p)
     };
     value.contains(&b'.') && parts.all(identifier)
+}
+
+/// Whether a run of letters and digits reads as generated rather than named: long, and
+/// switching between letters and digits often. Names carry a version or a count at most
+/// (`WIN32_ERROR`, `sha256_digest`, `oauth2Client`), a few switches; hex and base32 switch
+/// every few characters.
+fn looks_generated(part: &[u8]) -> bool {
+    let switches = part
+        .windows(2)
+        .filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit())
+        .count();
+    part.len() >= 16 && switches >= 6
 }
 
 /// The part of a value that should look random: after the last `_` or `-` when that part is
@@ -254,10 +268,10 @@ fn body(value: &[u8]) -> &[u8] {
     }
 }
 
-/// Why a value's shape is a placeholder's: too few distinct characters, a long run of one
-/// character, an ascending or descending sequence, or a short unit repeated. Long values
-/// (private keys, certificates) legitimately contain runs such as `AAAAAAAA`, so only values up
-/// to 128 bytes are judged by shape.
+/// Why a value's shape is a placeholder's: too few distinct characters, a run of one character
+/// that makes up a third of it or more, an ascending or descending sequence, or a short unit
+/// repeated. Long values (private keys, certificates) legitimately contain runs such as
+/// `AAAAAAAA`, so only values up to 128 bytes are judged by shape.
 fn shape(body: &[u8]) -> Option<&'static str> {
     if body.len() > 128 || body.len() < 4 {
         return None;
@@ -282,7 +296,10 @@ fn shape(body: &[u8]) -> Option<&'static str> {
         }
         longest
     };
-    if run(0) >= 8 {
+    // A run that is most of the value is filler (`AKIA0000000000000000`); a run inside a
+    // long random value is part of the format (Dropbox long-lived tokens carry ten `A`s).
+    let repeated = run(0);
+    if repeated >= 8 && repeated * 3 >= body.len() {
         return Some("repeated characters");
     }
     if run(1) >= 8 || run(-1) >= 8 {
@@ -362,6 +379,15 @@ mod tests {
     }
 
     #[test]
+    fn runs_inside_random_values_are_part_of_the_format() {
+        // A Dropbox long-lived token: ten `A`s between random parts.
+        let dropbox = "k3Xq9Lm2Vw7AAAAAAAAAAZr8Tb4Nc1Hd5Tf3Jm6Ps0YeGq2Wx9Kv4Lb7Hn3Mz8Rp";
+        assert_eq!(placeholder(dropbox), None);
+        assert!(placeholder("AKIA0000000000000000").is_some());
+        assert!(placeholder("sk_live_00000000000000Xz9q").is_some());
+    }
+
+    #[test]
     fn long_values_are_not_judged_by_shape() {
         let pem_like = format!("MII{}xyz", "A".repeat(200));
         assert_eq!(placeholder(&pem_like), None);
@@ -391,6 +417,19 @@ mod tests {
                 .is_none()
         );
         assert!(filters.reference(b"Zr8kq2Lw9vTb").is_none());
+        // Tokens whose random parts start with a letter are not dotted names.
+        assert!(
+            filters
+                .reference(b"mlsn.e2b7c4f19a3d5e8b0c6f2a4d9e1b7c3f5a8d0e2b4c6f9a1d3e5b7c9f0a2d4e6b")
+                .is_none()
+        );
+        assert!(
+            filters
+                .reference(b"dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM")
+                .is_none()
+        );
+        assert!(filters.reference(b"settings.WIN32_ERROR_2024").is_some());
+        assert!(filters.reference(b"client.oauth2Client.sha256_digest").is_some());
     }
 
     #[test]
