@@ -347,22 +347,14 @@ mod tests {
     use crate::Format;
     use crate::sample::{self, render_to_string};
 
-    fn render_sample(options: &RenderOptions) -> String {
-        render_to_string(&sample::report(), Format::Human, options)
-    }
-
     #[test]
     fn sample() {
-        assert_snapshot!(render_sample(&sample::options()));
+        assert_snapshot!(sample::render(Format::Human, &sample::options()));
     }
 
     #[test]
     fn sample_explained() {
-        let options = RenderOptions {
-            explain: true,
-            ..sample::options()
-        };
-        assert_snapshot!(render_sample(&options));
+        assert_snapshot!(sample::render(Format::Human, &sample::explained_options()));
     }
 
     #[test]
@@ -385,12 +377,15 @@ mod tests {
 
     #[test]
     fn colour_only_when_asked() {
-        let plain = render_sample(&sample::options());
+        let plain = sample::render(Format::Human, &sample::options());
         assert!(!plain.contains('\u{1b}'), "{plain}");
-        let coloured = render_sample(&RenderOptions {
-            color: true,
-            ..sample::options()
-        });
+        let coloured = sample::render(
+            Format::Human,
+            &RenderOptions {
+                color: true,
+                ..sample::options()
+            },
+        );
         let critical = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
         assert!(coloured.contains(&format!("{critical}critical{critical:#}")));
         // The escape sequence in a scanned path stays escaped even with colour on.

@@ -190,22 +190,14 @@ mod tests {
     use crate::Format;
     use crate::sample::{self, render_to_string};
 
-    fn render_sample(options: &RenderOptions) -> String {
-        render_to_string(&sample::report(), Format::Json, options)
-    }
-
     #[test]
     fn sample() {
-        assert_snapshot!(render_sample(&sample::options()));
+        assert_snapshot!(sample::render(Format::Json, &sample::options()));
     }
 
     #[test]
     fn sample_explained() {
-        let options = RenderOptions {
-            explain: true,
-            ..sample::options()
-        };
-        assert_snapshot!(render_sample(&options));
+        assert_snapshot!(sample::render(Format::Json, &sample::explained_options()));
     }
 
     #[test]
@@ -224,7 +216,8 @@ mod tests {
 
     #[test]
     fn every_finding_has_the_documented_fields() {
-        let value: Value = serde_json::from_str(&render_sample(&sample::options())).unwrap();
+        let value: Value =
+            serde_json::from_str(&sample::render(Format::Json, &sample::options())).unwrap();
         let findings = value["findings"].as_array().unwrap();
         assert_eq!(findings.len(), sample::report().findings.len());
         for finding in findings {

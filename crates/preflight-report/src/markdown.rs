@@ -281,22 +281,17 @@ mod tests {
     use crate::Format;
     use crate::sample::{self, render_to_string};
 
-    fn render_sample(options: &RenderOptions) -> String {
-        render_to_string(&sample::report(), Format::Markdown, options)
-    }
-
     #[test]
     fn sample() {
-        assert_snapshot!(render_sample(&sample::options()));
+        assert_snapshot!(sample::render(Format::Markdown, &sample::options()));
     }
 
     #[test]
     fn sample_explained() {
-        let options = RenderOptions {
-            explain: true,
-            ..sample::options()
-        };
-        assert_snapshot!(render_sample(&options));
+        assert_snapshot!(sample::render(
+            Format::Markdown,
+            &sample::explained_options()
+        ));
     }
 
     #[test]
@@ -331,7 +326,7 @@ mod tests {
 
     #[test]
     fn items_fail_pass_and_go_unchecked_by_the_run() {
-        let output = render_sample(&sample::options());
+        let output = sample::render(Format::Markdown, &sample::options());
         assert!(output.contains(
             "- [ ] No Stripe, Twilio or OpenAI credential is in the code or configuration files (**failed**: 2 findings)"
         ));

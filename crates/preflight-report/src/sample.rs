@@ -219,6 +219,20 @@ pub(crate) fn options() -> RenderOptions {
     }
 }
 
+/// The sample options with `explain` on, so dropped candidates are listed too.
+pub(crate) fn explained_options() -> RenderOptions {
+    RenderOptions {
+        explain: true,
+        ..options()
+    }
+}
+
+/// The sample report rendered in `format` with `options`: what every format's snapshot and
+/// content tests look at.
+pub(crate) fn render(format: crate::Format, options: &RenderOptions) -> String {
+    render_to_string(&report(), format, options)
+}
+
 /// Renders `report` in `format` to a string.
 pub(crate) fn render_to_string(
     report: &Report,

@@ -403,11 +403,10 @@ mod tests {
 
     #[test]
     fn sample_explained() {
-        let options = RenderOptions {
-            explain: true,
-            ..sample::options()
-        };
-        assert_snapshot!(render_sorted(&sample::report(), &options));
+        assert_snapshot!(render_sorted(
+            &sample::report(),
+            &sample::explained_options()
+        ));
     }
 
     #[test]
@@ -434,11 +433,7 @@ mod tests {
                     show_secrets,
                     ..sample::options()
                 };
-                assert_valid(&render_to_string(
-                    &sample::report(),
-                    Format::Sarif,
-                    &options,
-                ));
+                assert_valid(&sample::render(Format::Sarif, &options));
             }
         }
         let bare = RenderOptions::default();
@@ -481,7 +476,7 @@ mod tests {
 
     #[test]
     fn the_schema_check_catches_invalid_logs() {
-        let text = render_to_string(&sample::report(), Format::Sarif, &sample::options());
+        let text = sample::render(Format::Sarif, &sample::options());
         let mut value: Value = serde_json::from_str(&text).unwrap();
         value["runs"][0]["results"][0]["level"] = json!("fatal");
         let broken = serde_json::to_string(&value).unwrap();
@@ -494,11 +489,7 @@ mod tests {
 
     #[test]
     fn every_result_points_at_its_rule() {
-        let options = RenderOptions {
-            explain: true,
-            ..sample::options()
-        };
-        let text = render_to_string(&sample::report(), Format::Sarif, &options);
+        let text = sample::render(Format::Sarif, &sample::explained_options());
         let value: Value = serde_json::from_str(&text).unwrap();
         let run = &value["runs"][0];
         let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
