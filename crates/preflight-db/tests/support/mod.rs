@@ -316,13 +316,8 @@ fn watch(bin: &Path, root: &Path, data: &Path) {
 
 /// Writes a CA, a server certificate for [`TLS_HOST`] signed by it, and an unrelated CA.
 fn certificates(root: &Path, data: &Path) -> (PathBuf, PathBuf) {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
-    let ca_key = KeyPair::generate().expect("CA key");
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "preflight test CA");
+    use rcgen::{CertificateParams, KeyPair};
+    let (ca_params, ca_key) = authority("preflight test CA");
     let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
     let issuer = rcgen::Issuer::new(ca_params, ca_key);
     let server_key = KeyPair::generate().expect("server key");
@@ -334,12 +329,7 @@ fn certificates(root: &Path, data: &Path) -> (PathBuf, PathBuf) {
     write_owned(&data.join("server.key"), &server_key.serialize_pem(), 0o600);
     let ca = root.join("ca.crt");
     std::fs::write(&ca, ca_cert.pem()).expect("write ca.crt");
-    let other_key = KeyPair::generate().expect("other CA key");
-    let mut other_params = CertificateParams::new(Vec::<String>::new()).expect("other params");
-    other_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    other_params
-        .distinguished_name
-        .push(DnType::CommonName, "unrelated test CA");
+    let (other_params, other_key) = authority("unrelated test CA");
     let other = root.join("other-ca.crt");
     std::fs::write(
         &other,
@@ -350,6 +340,18 @@ fn certificates(root: &Path, data: &Path) -> (PathBuf, PathBuf) {
     )
     .expect("write other-ca.crt");
     (ca, other)
+}
+
+/// The parameters and key of a certificate authority named `common_name`, not yet signed.
+fn authority(common_name: &str) -> (rcgen::CertificateParams, rcgen::KeyPair) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let key = KeyPair::generate().expect("CA key");
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(DnType::CommonName, common_name);
+    (params, key)
 }
 
 /// Creates the roles, databases and objects the tests look at.
