@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use preflight_findings::{Outcome, Severity};
+use preflight_findings::{Finding, Outcome, Severity};
 use preflight_web::testkit::{self, Authority, Server, Site, Validity};
 use preflight_web::{LegacyVersion, Options, ProbeResult, Scanner};
 
@@ -52,6 +52,15 @@ fn ids(outcome: &Outcome) -> Vec<&str> {
     outcome.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
+/// The first finding `id`; its absence fails the test, naming the ids there are.
+fn find<'a>(outcome: &'a Outcome, id: &str) -> &'a Finding {
+    outcome
+        .findings
+        .iter()
+        .find(|f| f.id == id)
+        .unwrap_or_else(|| panic!("no {id} in {:?}", ids(outcome)))
+}
+
 fn graded(outcome: &Outcome) -> (i32, &str) {
     let score = &outcome.scores[0];
     (score.score, score.grade.as_str())
@@ -83,20 +92,12 @@ fn a_well_configured_site_gets_a_plus_with_its_redirect_and_certificate_reported
         outcome.findings
     );
     assert_eq!(graded(&outcome), (120, "A+"));
-    let chain = outcome
-        .findings
-        .iter()
-        .find(|f| f.id == "web.redirect-chain")
-        .expect("the redirect is reported");
+    let chain = find(&outcome, "web.redirect-chain");
     assert_eq!(
         chain.details["hop-01"],
         format!("301 {} -> {}", server.http_url(), server.https_url())
     );
-    let cert = outcome
-        .findings
-        .iter()
-        .find(|f| f.id == "web.tls-certificate")
-        .unwrap();
+    let cert = find(&outcome, "web.tls-certificate");
     assert_eq!(cert.details["sans"], "localhost");
     assert!(
         cert.details["key"].starts_with("EC 256"),
@@ -263,11 +264,7 @@ fn version_banners_and_a_django_debug_page() {
         problems(&outcome),
         ["web.debug-page", "web.powered-by", "web.server-version"]
     );
-    let debug = outcome
-        .findings
-        .iter()
-        .find(|f| f.id == "web.debug-page")
-        .unwrap();
+    let debug = find(&outcome, "web.debug-page");
     assert_eq!(debug.severity, Severity::Critical);
     assert!(debug.message.contains("Django"));
     assert_eq!(graded(&outcome), (40, "D+"));
@@ -322,11 +319,7 @@ fn a_certificate_for_another_host() {
     );
     let outcome = lab.scan_site(&server);
     assert_eq!(problems(&outcome), ["web.tls-hostname-mismatch"]);
-    let mismatch = outcome
-        .findings
-        .iter()
-        .find(|f| f.id == "web.tls-hostname-mismatch")
-        .unwrap();
+    let mismatch = find(&outcome, "web.tls-hostname-mismatch");
     assert!(
         mismatch.message.contains("other.example"),
         "{}",
@@ -341,11 +334,7 @@ fn a_self_signed_certificate() {
     let server = testkit::serve(Site::hardened(), testkit::self_signed(&["localhost"]), true);
     let outcome = lab.scan_site(&server);
     assert_eq!(problems(&outcome), ["web.tls-cert-untrusted"]);
-    let untrusted = outcome
-        .findings
-        .iter()
-        .find(|f| f.id == "web.tls-cert-untrusted")
-        .unwrap();
+    let untrusted = find(&outcome, "web.tls-cert-untrusted");
     assert!(
         untrusted.message.contains("self-signed"),
         "{}",
