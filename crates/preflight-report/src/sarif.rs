@@ -22,7 +22,7 @@ use std::io::{self, Write};
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use preflight_findings::{
-    DropReason, Dropped, Finding, Location, LocationKind, Report, Severity, Warning,
+    DropReason, Dropped, Finding, Location, LocationKind, Redacted, Report, Severity, Warning,
 };
 use serde_json::{Map, Value, json};
 
@@ -217,15 +217,20 @@ fn location_json(location: &Location) -> Value {
     }
 }
 
+/// A secret's properties: its preview and length, and its value only with `show_secrets`.
+fn insert_secret(properties: &mut Map<String, Value>, secret: &Redacted, options: &RenderOptions) {
+    properties.insert("preview".into(), json!(secret.preview()));
+    properties.insert("length".into(), json!(secret.len()));
+    if options.show_secrets {
+        properties.insert("secret".into(), json!(shown(secret, true)));
+    }
+}
+
 fn result_json(finding: &Finding, rules: &Rules, options: &RenderOptions) -> Value {
     let mut properties = Map::new();
     properties.insert("severity".into(), json!(finding.severity));
     if let Some(secret) = &finding.secret {
-        properties.insert("preview".into(), json!(secret.preview()));
-        properties.insert("length".into(), json!(secret.len()));
-        if options.show_secrets {
-            properties.insert("secret".into(), json!(shown(secret, true)));
-        }
+        insert_secret(&mut properties, secret, options);
     }
     if let Some(help) = &finding.help {
         properties.insert("help".into(), json!(help));
@@ -260,11 +265,7 @@ fn dropped_json(dropped: &Dropped, rules: &Rules, options: &RenderOptions) -> Va
     let mut properties = Map::new();
     properties.insert("dropped".into(), json!(dropped.reason));
     if let Some(secret) = &dropped.secret {
-        properties.insert("preview".into(), json!(secret.preview()));
-        properties.insert("length".into(), json!(secret.len()));
-        if options.show_secrets {
-            properties.insert("secret".into(), json!(shown(secret, true)));
-        }
+        insert_secret(&mut properties, secret, options);
     }
     json!({
         "ruleId": dropped.id,
