@@ -194,19 +194,26 @@ pub fn notice(global: &GlobalArgs, message: &str) {
 /// and the time spent, redrawn in place, and only when standard error is a terminal (never in
 /// pipes, CI logs or with `--quiet`).
 pub struct Progress {
-    state: Option<(Arc<Mutex<String>>, mpsc::Sender<()>, thread::JoinHandle<()>)>,
+    shown: Option<Shown>,
+}
+
+/// The line being drawn: its current step, and the thread that redraws it until told to stop.
+struct Shown {
+    step: Arc<Mutex<String>>,
+    stop: mpsc::Sender<()>,
+    drawer: thread::JoinHandle<()>,
 }
 
 impl Progress {
     /// Starts showing progress, if standard error is a terminal and `--quiet` is not given.
     pub fn start(global: &GlobalArgs) -> Progress {
         if global.quiet || !std::io::stderr().is_terminal() {
-            return Progress { state: None };
+            return Progress { shown: None };
         }
         let step = Arc::new(Mutex::new(String::new()));
         let (stop, stopped) = mpsc::channel();
         let shown = Arc::clone(&step);
-        let handle = thread::spawn(move || {
+        let drawer = thread::spawn(move || {
             let started = Instant::now();
             let mut drawn = false;
             while let Err(mpsc::RecvTimeoutError::Timeout) =
@@ -230,14 +237,14 @@ impl Progress {
             }
         });
         Progress {
-            state: Some((step, stop, handle)),
+            shown: Some(Shown { step, stop, drawer }),
         }
     }
 
     /// Names the current step.
     pub fn step(&self, step: &str) {
-        if let Some((current, _, _)) = &self.state
-            && let Ok(mut current) = current.lock()
+        if let Some(shown) = &self.shown
+            && let Ok(mut current) = shown.step.lock()
         {
             *current = step.to_string();
         }
@@ -246,9 +253,9 @@ impl Progress {
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        if let Some((_, stop, handle)) = self.state.take() {
-            let _ = stop.send(());
-            let _ = handle.join();
+        if let Some(shown) = self.shown.take() {
+            let _ = shown.stop.send(());
+            let _ = shown.drawer.join();
         }
     }
 }
