@@ -79,6 +79,12 @@ pub enum DropReason {
     Checksum,
     /// A well-known documentation example value.
     DocumentationExample,
+    /// The value has the credential's shape but not its structure (a JWT whose header does
+    /// not decode).
+    Malformed {
+        /// What is wrong with it.
+        problem: String,
+    },
     /// An inline marker on the line, such as `preflight:allow`.
     InlineMarker {
         /// The marker found.
@@ -124,6 +130,9 @@ impl fmt::Display for DropReason {
             }
             DropReason::Checksum => f.write_str("checksum does not match"),
             DropReason::DocumentationExample => f.write_str("well-known documentation example"),
+            DropReason::Malformed { problem } => {
+                write!(f, "not a well-formed credential ({problem})")
+            }
             DropReason::InlineMarker { marker } => write!(f, "inline marker `{marker}`"),
             DropReason::PathAllowlist { glob } => write!(f, "path allowlisted by `{glob}`"),
             DropReason::ValueAllowlist { pattern } => {

@@ -161,6 +161,32 @@ impl Allowlist {
     }
 }
 
+impl Allowlist {
+    /// The first of the allowlist's `paths` patterns that `path` matches, if any: when it
+    /// allows a candidate at such a path, the path is why.
+    pub fn matching_path(&self, path: &str) -> Option<&str> {
+        self.paths
+            .iter()
+            .find(|r| r.is_match(path))
+            .map(regex::Regex::as_str)
+    }
+
+    /// A short description for `--explain`: the `description`, else its patterns and words.
+    pub fn label(&self) -> String {
+        if let Some(description) = self.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            return format!("gitleaks allowlist: {description}");
+        }
+        let parts: Vec<&str> = self
+            .regexes
+            .iter()
+            .map(Regex::as_str)
+            .chain(self.stopwords.iter().map(String::as_str))
+            .chain(self.commits.iter().map(String::as_str))
+            .collect();
+        format!("gitleaks allowlist: {}", parts.join(", "))
+    }
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }

@@ -15,7 +15,7 @@ mod spec;
 
 pub use load::{EMBEDDED, RuleSet, RulesError, key_line, line_column, parse_rule_file};
 pub use rule::{
-    Checksum, DEFAULT_CONTEXT_LINES, MIN_KEYWORD_LEN, Rule, RuleError, Strictness, compile_pattern,
-    validate_rule,
+    Checksum, DEFAULT_CONTEXT_LINES, MAX_PAIR_LINES, MIN_KEYWORD_LEN, Pair, Rule, RuleError,
+    Strictness, compile_pattern, validate_rule,
 };
-pub use spec::{ExampleSpec, RuleFileSpec, RuleSpec};
+pub use spec::{ExampleSpec, PairSpec, RuleFileSpec, RuleSpec};

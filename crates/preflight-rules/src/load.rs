@@ -143,6 +143,11 @@ impl RuleSet {
         for (file, text) in EMBEDDED {
             set.add_file(file, text, Strictness::Embedded)?;
         }
+        set.check_pairs().map_err(|source| RulesError::Invalid {
+            file: "built-in rules".to_string(),
+            line: 1,
+            source,
+        })?;
         Ok(set)
     }
 
@@ -180,6 +185,34 @@ impl RuleSet {
             });
         }
         self.rules.push(rule);
+        Ok(())
+    }
+
+    /// Checks that every pair rule names two rules of the set, neither of them a pair rule
+    /// itself. Call it once all files are added (a pair may name rules of later files).
+    pub fn check_pairs(&self) -> Result<(), RuleError> {
+        for rule in &self.rules {
+            let Some(pair) = &rule.pair else { continue };
+            for part in [&pair.identifier, &pair.secret] {
+                match self.get(part) {
+                    None => {
+                        return Err(RuleError {
+                            rule: rule.id.clone(),
+                            key: "pair",
+                            message: format!("no rule has the id `{part}`"),
+                        });
+                    }
+                    Some(named) if named.pair.is_some() => {
+                        return Err(RuleError {
+                            rule: rule.id.clone(),
+                            key: "pair",
+                            message: format!("`{part}` is itself a pair rule"),
+                        });
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
         Ok(())
     }
 

@@ -5,13 +5,27 @@ use std::str::FromStr;
 
 use preflight_findings::Severity;
 
-use crate::spec::{ExampleSpec, RuleSpec};
+use crate::spec::{ExampleSpec, PairSpec, RuleSpec};
 
 /// The lines around a match searched for `context` words when a rule does not say.
 pub const DEFAULT_CONTEXT_LINES: u32 = 3;
 
 /// The shortest keyword allowed: shorter literals hit nearly every line of code.
 pub const MIN_KEYWORD_LEN: usize = 3;
+
+/// The most lines a pair rule lets between its two parts.
+pub const MAX_PAIR_LINES: u32 = 50;
+
+/// The two parts of a credential that a pair rule reports as one finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    /// The id of the rule that finds the identifying part.
+    pub identifier: String,
+    /// The id of the rule that finds the secret part.
+    pub secret: String,
+    /// The most lines between the two parts.
+    pub lines: u32,
+}
 
 /// A validator for credentials that carry their own checksum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,6 +95,10 @@ pub struct Rule {
     pub help: String,
     /// Whether the rule recognises a public identifier that is never a finding.
     pub public: bool,
+    /// For a pair rule (no keywords or pattern of its own): the two rules it joins.
+    pub pair: Option<Pair>,
+    /// The severity of a match that is a passphrase-protected private key.
+    pub encrypted_severity: Option<Severity>,
     /// Positive examples.
     pub examples: Vec<ExampleSpec>,
     /// Negative examples.
@@ -148,6 +166,42 @@ fn is_valid_id(id: &str) -> bool {
     matches!((parts.next(), parts.next(), parts.next()), (Some(a), Some(b), None) if kebab(a) && kebab(b))
 }
 
+/// Checks a pair rule's `pair` table: it names two different rules, a bounded distance, and
+/// the rule has no pattern of its own. The named rules' existence is checked once every file
+/// is loaded ([`crate::RuleSet::check_pairs`]).
+fn validate_pair(spec: &RuleSpec, pair: PairSpec) -> Result<Pair, (&'static str, String)> {
+    if !spec.keywords.is_empty() || !spec.pattern.is_empty() {
+        return Err((
+            "pair",
+            "a pair rule has no `keywords` or `pattern`: it joins the findings of two other rules"
+                .into(),
+        ));
+    }
+    if !is_valid_id(&pair.identifier) || !is_valid_id(&pair.secret) {
+        return Err(("pair", "`identifier` and `secret` must be rule ids".into()));
+    }
+    if pair.identifier == pair.secret || pair.identifier == spec.id || pair.secret == spec.id {
+        return Err((
+            "pair",
+            "`identifier` and `secret` must be two other rules".into(),
+        ));
+    }
+    if pair.lines > MAX_PAIR_LINES {
+        return Err(("pair", format!("`lines` is at most {MAX_PAIR_LINES}")));
+    }
+    if spec.public {
+        return Err((
+            "public",
+            "a pair rule reports a secret; it cannot be public".into(),
+        ));
+    }
+    Ok(Pair {
+        identifier: pair.identifier,
+        secret: pair.secret,
+        lines: pair.lines,
+    })
+}
+
 /// Validates a rule as written. `file_provider` and `file_reference` are the defaults of the
 /// file it came from (`None` for rules in configuration files).
 pub fn validate_rule(
@@ -179,7 +233,17 @@ pub fn validate_rule(
         .severity
         .parse()
         .map_err(|e: preflight_findings::UnknownSeverity| error("severity", e.to_string()))?;
-    if spec.keywords.is_empty() {
+    let encrypted_severity = match spec.encrypted_severity.as_deref() {
+        None => None,
+        Some(s) => Some(s.parse::<Severity>().map_err(
+            |e: preflight_findings::UnknownSeverity| error("encrypted_severity", e.to_string()),
+        )?),
+    };
+    let pair = match spec.pair.clone() {
+        Some(pair) => Some(validate_pair(&spec, pair).map_err(|(key, m)| error(key, m))?),
+        None => None,
+    };
+    if pair.is_none() && spec.keywords.is_empty() {
         return Err(error(
             "keywords",
             "at least one keyword is required (the pattern only runs near one)".into(),
@@ -198,7 +262,7 @@ pub fn validate_rule(
     // Parsing is cheap; compiling is not, so built-in rules (compiled by the test suite) are
     // compiled lazily by the engine when their keyword first occurs, and only custom rules are
     // compiled here.
-    if strictness != Strictness::Embedded {
+    if strictness != Strictness::Embedded && pair.is_none() {
         let hir = regex_syntax::ParserBuilder::new()
             .unicode(false)
             .utf8(false)
@@ -286,6 +350,8 @@ pub fn validate_rule(
         reference,
         help,
         public: spec.public,
+        pair,
+        encrypted_severity,
         examples: spec.examples,
         negative_examples: spec.negative_examples,
     })

@@ -35,10 +35,13 @@ pub struct RuleSpec {
     /// `info`, `low`, `medium`, `high` or `critical`.
     pub severity: String,
     /// ASCII literals (case-insensitive, at least three bytes); the rule's pattern only runs
-    /// near one of them.
+    /// near one of them. Required, except in a pair rule.
+    #[serde(default)]
     pub keywords: Vec<String>,
     /// A regular expression (Rust `regex` syntax, matched on bytes, ASCII classes); the group
-    /// named `secret`, else group 1, else the whole match is the secret.
+    /// named `secret`, else group 1, else the whole match is the secret. Required, except in a
+    /// pair rule.
+    #[serde(default)]
     pub pattern: String,
     /// The minimum Shannon entropy (bits per byte) of the secret.
     #[serde(default)]
@@ -62,6 +65,14 @@ pub struct RuleSpec {
     /// What to do about a finding, in one or two sentences (shown as the finding's help).
     #[serde(default)]
     pub help: Option<String>,
+    /// A pair rule: instead of a pattern, two other rules whose findings near each other are
+    /// one credential, reported once under this rule's id.
+    #[serde(default)]
+    pub pair: Option<PairSpec>,
+    /// The severity of a match that is a private key protected by a passphrase (default: one
+    /// level below `severity`).
+    #[serde(default)]
+    pub encrypted_severity: Option<String>,
     /// The rule recognises a public identifier (such as a Stripe publishable key): its matches
     /// are never findings, and other rules' matches on the same bytes yield to it.
     #[serde(default)]
@@ -72,6 +83,19 @@ pub struct RuleSpec {
     /// Texts that must yield no finding of this rule.
     #[serde(default)]
     pub negative_examples: Vec<String>,
+}
+
+/// The parts of a two-part credential (`pair = { identifier = "aws.access-key-id", secret =
+/// "aws.secret-access-key", lines = 5 }`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairSpec {
+    /// The rule that finds the identifying part (a key id, an account SID, a client id).
+    pub identifier: String,
+    /// The rule that finds the secret part; its value is the pair's secret.
+    pub secret: String,
+    /// The most lines between the two parts (0: the same line).
+    pub lines: u32,
 }
 
 /// A positive example: a text and the secret the rule must find in it.

@@ -28,6 +28,15 @@ impl fmt::Display for ExampleFailure {
     }
 }
 
+/// Whether `rule` is the identifying part of some pair rule (whose value is never the pair's
+/// secret).
+fn is_identifier(scanner: &Scanner, rule: usize) -> bool {
+    let id = &scanner.rule(rule).id;
+    scanner
+        .rules()
+        .any(|r| r.pair.as_ref().is_some_and(|p| p.identifier == *id))
+}
+
 /// Checks the examples of every rule of `scanner`.
 pub fn check_examples(scanner: &Scanner) -> Vec<ExampleFailure> {
     let mut scratch = Scratch::default();
@@ -57,6 +66,14 @@ pub fn check_rule(scanner: &Scanner, rule: &Rule, scratch: &mut Scratch) -> Vec<
             let id = &scanner.rule(candidate.rule).id;
             match &candidate.dropped {
                 None if *id == rule.id => found.push(value),
+                // Reported as the secret part of a pair rule's finding.
+                Some(_)
+                    if *id == rule.id
+                        && candidate.in_pair
+                        && !is_identifier(scanner, candidate.rule) =>
+                {
+                    found.push(value);
+                }
                 Some(reason) if *id == rule.id && Some(reason) == public.as_ref() => {
                     found.push(value);
                 }

@@ -18,27 +18,41 @@
 //! 3. **Regex**: each rule's pattern is compiled the first time one of its keywords occurs
 //!    (a one-file scan compiles only the few rules it needs). Group `secret`, else group 1, is
 //!    the value. A rule with `context` words only keeps matches with one of them nearby.
-//! 4. **Filters** ([`filters`], [`checksum`]): checksum, well-known documentation examples,
-//!    references (`${X}`, `os.environ[...]`), placeholders (`changeme`, `xxxx`, sequences),
-//!    entropy, and inline allow markers on the line. A dropped value keeps its
-//!    [`preflight_findings::DropReason`] for `--explain`.
+//! 4. **Filters** ([`filters`], [`checksum`], [`jwt`]): checksum, well-known documentation
+//!    examples, JWT-shaped values whose header does not decode, references (`${X}`,
+//!    `os.environ[...]`), placeholders (`changeme`, `xxxx`, sequences), entropy, and inline
+//!    allow markers on the line. A dropped value keeps its [`preflight_findings::DropReason`]
+//!    for `--explain`.
 //! 5. **Overlaps**: where two rules match overlapping bytes, the most specific wins
 //!    (checksum-validated, then provider over `generic.*`, then the longer secret); the other is
 //!    dropped as superseded.
-//! 6. **Findings**: lines and columns are computed only for candidates, by counting newlines
-//!    with `memchr` from one candidate to the next.
+//! 6. **Pairs** (`pairs`): an identifier and its secret found near each other (AWS key id and
+//!    secret key) become one finding of the pair rule; the parts are dropped as superseded.
+//! 7. **Findings**: lines and columns are computed only for candidates, by counting newlines
+//!    with `memchr` from one candidate to the next. A private key protected by a passphrase
+//!    ([`keys`]) is reported one severity lower than an unencrypted one. Custom rules' path
+//!    filters and allowlists ([`custom`]) apply here, where the path is known.
+//!
+//! YAML files also have the base64 `data:` values of their Kubernetes Secrets decoded and
+//! scanned ([`kubernetes`]); what is found there is reported at the encoded value's line.
 //!
 //! [`redact`] reuses the same pipeline on a stream, line by line in bounded memory.
 
 pub mod checksum;
 mod config;
+pub mod custom;
 mod examples;
 pub mod filters;
+pub mod jwt;
+pub mod keys;
+pub mod kubernetes;
+mod pairs;
 pub mod prefilter;
 pub mod redact;
 mod scanner;
 
 pub use config::ScanConfig;
+pub use custom::{CustomFilters, RuleFilter};
 pub use examples::{ExampleFailure, check_examples, check_rule};
 pub use redact::{RedactStats, Redactor, redact_stream};
 pub use scanner::{Candidate, Scanner, Scratch};

@@ -145,7 +145,8 @@ impl<'s> Redactor<'s> {
         let mut copied = 0;
         for candidate in self.scanner.candidates(bytes, &mut self.scratch) {
             let span = &candidate.secret;
-            if candidate.dropped.is_some() || span.end > upto || span.start < copied {
+            let reported = candidate.dropped.is_none() || candidate.in_pair;
+            if !reported || span.end > upto || span.start < copied {
                 continue;
             }
             out.extend_from_slice(&bytes[copied..span.start]);

@@ -6,14 +6,20 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use memchr::{memchr, memrchr};
-use preflight_findings::{DropReason, Dropped, Finding, Location, LocationKind, Outcome, Redacted};
+use preflight_findings::{
+    DropReason, Dropped, Finding, Location, LocationKind, Outcome, Redacted, Severity, Warning,
+};
+use preflight_rules::gitleaks::{self, Allowlist};
 use preflight_rules::{Rule, RuleSet, compile_pattern};
 use regex::bytes::Regex;
 
 use crate::ScanConfig;
-use crate::checksum;
+use crate::custom::{self, CustomFilters, RuleFilter};
 use crate::filters::{Filters, entropy};
+use crate::keys::{self, Protection};
+use crate::pairs::{self, PairRule};
 use crate::prefilter::{Prefilter, PrefilterScratch};
+use crate::{checksum, jwt, kubernetes};
 
 /// The most bytes searched on each side of a match for its line (inline markers) or for
 /// `context` words per line of context.
@@ -64,8 +70,15 @@ pub struct Candidate {
     pub rule: usize,
     /// The secret's byte range in the blob.
     pub secret: Range<usize>,
+    /// The byte range of the pattern's whole match (of both parts, for a pair).
+    pub matched: Range<usize>,
     /// Why it is not reported, or `None` when it is a finding.
     pub dropped: Option<DropReason>,
+    /// For a pair rule's candidate: the byte range of the identifying part.
+    pub identifier: Option<Range<usize>>,
+    /// Whether this is a part of a reported pair (and dropped as superseded by it): its bytes
+    /// are still part of a credential, which redaction must hide.
+    pub in_pair: bool,
 }
 
 /// Caller-owned buffers for scanning; one per thread, reused from blob to blob.
@@ -75,6 +88,9 @@ pub struct Scratch {
     candidates: Vec<Candidate>,
     order: Vec<usize>,
     kept: Vec<(usize, usize, usize)>,
+    /// For the decoded values of a blob (Kubernetes Secrets), which are scanned while the
+    /// blob's own candidates are still in use.
+    nested: Option<Box<Scratch>>,
 }
 
 /// The secret-scanning engine, built once from a rule set and shared by all threads.
@@ -83,6 +99,11 @@ pub struct Scanner {
     rules: Vec<CompiledRule>,
     prefilter: Prefilter,
     filters: Filters,
+    pairs: Vec<PairRule>,
+    /// Custom rules' filters by rule index, and allowlists for all rules.
+    rule_filters: Vec<Option<RuleFilter>>,
+    allowlists: Vec<Allowlist>,
+    warnings: Vec<Warning>,
 }
 
 impl Scanner {
@@ -97,11 +118,57 @@ impl Scanner {
             .collect();
         let keywords: Vec<Vec<String>> = rules.iter().map(|r| r.rule.keywords.clone()).collect();
         let lines = rules.iter().map(|r| r.rule.window_lines).collect();
+        let index_of = |id: &str| rules.iter().position(|r| r.rule.id == id);
+        let pairs = rules
+            .iter()
+            .enumerate()
+            .filter_map(|(rule, r)| {
+                let pair = r.rule.pair.as_ref()?;
+                Some(PairRule {
+                    rule,
+                    identifier: index_of(&pair.identifier)?,
+                    secret: index_of(&pair.secret)?,
+                    lines: pair.lines,
+                })
+            })
+            .collect();
         Scanner {
             prefilter: Prefilter::new(&keywords, lines),
+            rule_filters: Vec::new(),
+            allowlists: Vec::new(),
+            warnings: Vec::new(),
+            pairs,
             rules,
             filters: Filters::default(),
         }
+    }
+
+    /// Adds the path filters and allowlists custom rules brought (gitleaks files); filters of
+    /// rules this scanner does not run are ignored.
+    pub fn with_custom_filters(mut self, custom: CustomFilters) -> Scanner {
+        if custom.is_empty() {
+            return self;
+        }
+        self.rule_filters.resize(self.rules.len(), None);
+        for (id, filter) in custom.rules {
+            if let Some(index) = self.rules.iter().position(|r| r.rule.id == id) {
+                self.rule_filters[index] = Some(filter);
+            }
+        }
+        self.allowlists = custom.allowlists;
+        self
+    }
+
+    /// Attaches problems met while loading the rules (gitleaks rules that could not be
+    /// carried over), so that every scan with this scanner reports them.
+    pub fn with_warnings(mut self, warnings: Vec<Warning>) -> Scanner {
+        self.warnings = warnings;
+        self
+    }
+
+    /// The problems met while loading the rules.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// The rules this scanner runs, in the order [`Candidate::rule`] indexes.
@@ -156,15 +223,28 @@ impl Scanner {
                 scratch.candidates.push(Candidate {
                     rule,
                     secret: range,
+                    matched: whole.start()..whole.end(),
                     dropped,
+                    identifier: None,
+                    in_pair: false,
                 });
             }
         }
         self.resolve_overlaps(scratch);
+        if !self.pairs.is_empty() && scratch.candidates.len() >= 2 {
+            pairs::join(
+                &self.pairs,
+                bytes,
+                &mut scratch.candidates,
+                |c| self.can_be_part(c),
+                |rule| self.rules[rule].rule.id.clone(),
+            );
+        }
         &scratch.candidates
     }
 
-    /// Scans one blob, adding its findings and dropped candidates to `outcome`.
+    /// Scans one blob, adding its findings and dropped candidates to `outcome`. A YAML file's
+    /// Kubernetes Secrets are decoded and scanned too.
     pub fn scan_blob(
         &self,
         path: &str,
@@ -173,6 +253,15 @@ impl Scanner {
         scratch: &mut Scratch,
         outcome: &mut Outcome,
     ) {
+        let decoded = if kubernetes::is_manifest_path(path) {
+            let mut nested = scratch.nested.take().unwrap_or_default();
+            let decoded = self.scan_decoded(bytes, &mut nested);
+            scratch.nested = Some(nested);
+            decoded
+        } else {
+            Vec::new()
+        };
+        let filtered = !self.rule_filters.is_empty() || !self.allowlists.is_empty();
         let mut lines = LineCounter::default();
         let candidates = self.candidates(bytes, scratch);
         for candidate in candidates {
@@ -184,17 +273,170 @@ impl Scanner {
                 line: Some(line),
                 column: Some(column),
             };
-            let secret = Redacted::from_bytes(&bytes[candidate.secret.clone()]);
-            match &candidate.dropped {
+            let value = &bytes[candidate.secret.clone()];
+            let dropped = candidate
+                .dropped
+                .clone()
+                .or_else(|| self.decoded_instead(&decoded, candidate))
+                .or_else(|| {
+                    filtered
+                        .then(|| self.custom_exclusion(candidate, path, bytes))
+                        .flatten()
+                });
+            let secret = Redacted::from_bytes(value);
+            match dropped {
                 Some(reason) => outcome.dropped.push(Dropped {
                     id: rule.id.clone(),
                     location,
-                    reason: reason.clone(),
+                    reason,
                     secret: Some(secret),
                 }),
-                None => outcome.findings.push(finding(rule, location, secret)),
+                None => {
+                    let mut found = finding(rule, location, secret, value);
+                    if let Some(identifier) = &candidate.identifier {
+                        found = self.pair_details(found, candidate, identifier, bytes);
+                    }
+                    outcome.findings.push(found);
+                }
             }
         }
+        let mut lines = LineCounter::default();
+        for value in decoded {
+            let (line, column) = lines.locate(bytes, value.encoded.start);
+            let location = Location {
+                kind,
+                path: path.to_string(),
+                line: Some(line),
+                column: Some(column),
+            };
+            let rule = &self.rules[value.rule].rule;
+            let secret = Redacted::from_bytes(&value.secret);
+            match value.dropped {
+                Some(reason) => outcome.dropped.push(Dropped {
+                    id: rule.id.clone(),
+                    location,
+                    reason,
+                    secret: Some(secret),
+                }),
+                None => outcome.findings.push(
+                    finding(rule, location, secret, &value.secret).with_detail(
+                        "decoded",
+                        format!(
+                            "base64 value of `data.{}` in a Kubernetes Secret, decoded",
+                            value.key
+                        ),
+                    ),
+                ),
+            }
+        }
+    }
+
+    /// Scans the decoded `data:` values of the Kubernetes Secrets in `bytes`.
+    fn scan_decoded(&self, bytes: &[u8], scratch: &mut Scratch) -> Vec<DecodedCandidate> {
+        let mut out = Vec::new();
+        let mut text = Vec::new();
+        for value in kubernetes::secret_data(bytes) {
+            text.clear();
+            text.extend_from_slice(value.key.as_bytes());
+            text.extend_from_slice(b": ");
+            let offset = text.len();
+            text.extend_from_slice(&value.decoded);
+            text.push(b'\n');
+            for candidate in self.candidates(&text, scratch) {
+                if candidate.secret.end <= offset {
+                    continue;
+                }
+                out.push(DecodedCandidate {
+                    rule: candidate.rule,
+                    key: value.key.clone(),
+                    encoded: value.value.clone(),
+                    secret: text[candidate.secret.clone()].to_vec(),
+                    dropped: candidate.dropped.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Why the candidate is excluded by a custom rule's path filter or an allowlist.
+    fn custom_exclusion(
+        &self,
+        candidate: &Candidate,
+        path: &str,
+        bytes: &[u8],
+    ) -> Option<DropReason> {
+        let filter = self
+            .rule_filters
+            .get(candidate.rule)
+            .and_then(Option::as_ref);
+        if filter.is_none() && self.allowlists.is_empty() {
+            return None;
+        }
+        let line = line_of(bytes, &candidate.matched);
+        custom::exclude(
+            &self.rules[candidate.rule].rule.id,
+            filter,
+            &self.allowlists,
+            &gitleaks::Candidate {
+                secret: &bytes[candidate.secret.clone()],
+                matched: &bytes[candidate.matched.clone()],
+                line,
+                path: Some(path),
+                commit: None,
+            },
+        )
+    }
+
+    /// A candidate on an encoded value whose decoded form was judged yields to that
+    /// judgement: superseded by the decoded finding, or dropped for the decoded value's reason.
+    fn decoded_instead(
+        &self,
+        decoded: &[DecodedCandidate],
+        candidate: &Candidate,
+    ) -> Option<DropReason> {
+        let mut reason = None;
+        for d in decoded.iter().filter(|d| {
+            d.encoded.start < candidate.secret.end && candidate.secret.start < d.encoded.end
+        }) {
+            match &d.dropped {
+                None => {
+                    return Some(DropReason::Superseded {
+                        by: self.rules[d.rule].rule.id.clone(),
+                    });
+                }
+                Some(r) => reason = reason.or_else(|| Some(r.clone())),
+            }
+        }
+        reason
+    }
+
+    /// Whether a candidate can be one part of a pair: reported, or a public identifier.
+    fn can_be_part(&self, candidate: &Candidate) -> bool {
+        match &candidate.dropped {
+            None => true,
+            Some(reason) => {
+                let rule = &self.rules[candidate.rule].rule;
+                rule.public && *reason == public_value(rule)
+            }
+        }
+    }
+
+    /// A pair's finding names both parts' rules and where the identifier is.
+    fn pair_details(
+        &self,
+        finding: Finding,
+        candidate: &Candidate,
+        identifier: &Range<usize>,
+        bytes: &[u8],
+    ) -> Finding {
+        let Some(pair) = &self.rules[candidate.rule].rule.pair else {
+            return finding;
+        };
+        let (line, _) = LineCounter::default().locate(bytes, identifier.start);
+        finding
+            .with_detail("identifier_rule", &pair.identifier)
+            .with_detail("secret_rule", &pair.secret)
+            .with_detail("identifier_line", line.to_string())
     }
 
     fn has_context(&self, rule: usize, bytes: &[u8], secret: &Range<usize>) -> bool {
@@ -243,6 +485,13 @@ impl Scanner {
         };
         if let Some(reason) = self.filters.documentation_example(value) {
             return Some(reason);
+        }
+        if jwt::looks_like_jwt(value)
+            && let Some(problem) = jwt::header_problem(value)
+        {
+            return Some(DropReason::Malformed {
+                problem: problem.to_string(),
+            });
         }
         if !validated {
             if let Some(reason) = self
@@ -359,16 +608,51 @@ fn line_of<'a>(bytes: &'a [u8], secret: &Range<usize>) -> &'a [u8] {
     &bytes[start..end]
 }
 
-/// The finding for a reported candidate.
-fn finding(rule: &Rule, location: Location, secret: Redacted) -> Finding {
-    let mut finding = Finding::secret(&rule.id, rule.severity, &rule.name, location, secret)
+/// The finding for a reported candidate whose secret is `value`. A private key protected by
+/// a passphrase takes the rule's `encrypted_severity` (default: one level lower).
+fn finding(rule: &Rule, location: Location, secret: Redacted, value: &[u8]) -> Finding {
+    let protection = keys::protection(value);
+    let severity = match &protection {
+        Some(Protection::Encrypted { .. }) => rule
+            .encrypted_severity
+            .unwrap_or_else(|| one_lower(rule.severity)),
+        _ => rule.severity,
+    };
+    let mut finding = Finding::secret(&rule.id, severity, &rule.name, location, secret)
         .with_help(&rule.help)
         .with_detail("provider", &rule.provider)
         .with_detail("rule", &rule.name);
+    match protection {
+        Some(Protection::Encrypted { cipher }) => {
+            finding = finding.with_detail("encrypted", format!("yes ({cipher})"));
+        }
+        Some(Protection::Unencrypted) => finding = finding.with_detail("encrypted", "no"),
+        None => {}
+    }
     if let Some(reference) = &rule.reference {
         finding = finding.with_reference(reference);
     }
     finding
+}
+
+fn one_lower(severity: Severity) -> Severity {
+    match severity {
+        Severity::Critical => Severity::High,
+        Severity::High => Severity::Medium,
+        Severity::Medium => Severity::Low,
+        Severity::Low | Severity::Info => Severity::Info,
+    }
+}
+
+/// A candidate found in a decoded value: the rule, the value's key and encoded range in the
+/// blob, the decoded secret and why it is dropped.
+#[derive(Debug)]
+struct DecodedCandidate {
+    rule: usize,
+    key: String,
+    encoded: Range<usize>,
+    secret: Vec<u8>,
+    dropped: Option<DropReason>,
 }
 
 /// Turns byte offsets, visited in increasing order, into 1-based lines and columns (in
