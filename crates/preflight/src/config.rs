@@ -52,6 +52,9 @@ pub struct Config {
     /// Custom secret rules (`[[rules]]`), in the schema of the built-in rule files.
     #[serde(default)]
     pub rules: Vec<preflight_rules::RuleSpec>,
+    /// A file of custom secret rules, relative to the configuration file: preflight's rule
+    /// format or a gitleaks configuration.
+    pub rules_file: Option<PathBuf>,
     /// The `[web]` section: sites for `preflight web` and `preflight check --live`.
     #[serde(default)]
     pub web: preflight_web::Config,

@@ -11,11 +11,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use preflight_findings::{Check, Outcome, Project};
+use preflight_findings::{Check, Outcome, Project, Warning};
 use preflight_input::{Blob, Visitor, WalkOptions, walk};
 use preflight_report::RuleDoc;
-use preflight_rules::{RuleSet, Strictness, key_line, validate_rule};
-use preflight_secrets::{ScanConfig, Scanner, Scratch};
+use preflight_rules::{RuleSet, Strictness, gitleaks, key_line, validate_rule};
+use preflight_secrets::{CustomFilters, ScanConfig, Scanner, Scratch};
 
 use crate::cli::GlobalArgs;
 use crate::config::Config;
@@ -38,7 +38,8 @@ pub struct Args {
     /// Skip files larger than this, with a warning (bytes, or with a K, M or G suffix; default 50M).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
-    /// Also run the rules of this file (the format of the built-in rule files).
+    /// Also run the rules of this file (the format of the built-in rule files, or a gitleaks
+    /// configuration).
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
     /// Scanning threads (default: one per CPU).
@@ -113,6 +114,7 @@ pub fn scan_paths(roots: &[PathBuf], options: &WalkOptions, scanner: &Scanner) -
     for visitor in walked.visitors {
         outcome.merge(visitor.outcome);
     }
+    outcome.warnings.extend(scanner.warnings().iter().cloned());
     outcome
 }
 
@@ -148,7 +150,29 @@ pub fn walk_options(scan: &ScanConfig) -> WalkOptions {
 
 /// The built-in rules, the configuration's `[[rules]]` and the rules of `extra_files`.
 pub fn load_rules(config: &Config, extra_files: &[PathBuf]) -> anyhow::Result<RuleSet> {
-    let mut rules = RuleSet::builtin().context("the built-in rules are invalid")?;
+    Ok(load_custom(config, extra_files)?.rules)
+}
+
+/// Rules with what custom rule files bring along: gitleaks files' path filters and
+/// allowlists, and warnings for the rules that could not be carried over.
+pub struct LoadedRules {
+    /// Every rule.
+    pub rules: RuleSet,
+    /// Path filters and allowlists of imported gitleaks rules.
+    pub filters: CustomFilters,
+    /// Rules of gitleaks files that were skipped, naming file, line and reason.
+    pub warnings: Vec<Warning>,
+}
+
+/// The built-in rules, the configuration's `[[rules]]` and `rules-file`, and the rules of
+/// `extra_files`. A file in gitleaks' format (told by its `regex` keys or allowlist tables) is
+/// imported as it is.
+pub fn load_custom(config: &Config, extra_files: &[PathBuf]) -> anyhow::Result<LoadedRules> {
+    let mut loaded = LoadedRules {
+        rules: RuleSet::builtin().context("the built-in rules are invalid")?,
+        filters: CustomFilters::default(),
+        warnings: Vec::new(),
+    };
     if !config.rules.is_empty() {
         let source = config.source.as_deref();
         let text = source.and_then(|p| std::fs::read_to_string(p).ok());
@@ -161,25 +185,59 @@ pub fn load_rules(config: &Config, extra_files: &[PathBuf]) -> anyhow::Result<Ru
             };
             let rule = validate_rule(spec.clone(), None, None, Strictness::Custom)
                 .map_err(|e| anyhow::anyhow!("{name}{}: {e}", at(e.key)))?;
-            rules
+            loaded
+                .rules
                 .add_rule(rule)
                 .map_err(|e| anyhow::anyhow!("{name}{}: {e}", at("id")))?;
         }
     }
-    for file in extra_files {
+    let configured = config.rules_file.as_deref().map(|f| config.resolve(f));
+    for file in configured.iter().chain(extra_files) {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read rules file {}", file.display()))?;
-        rules.add_file(&file.display().to_string(), &text, Strictness::Custom)?;
+        let name = file.display().to_string();
+        if gitleaks::looks_like_gitleaks(&text) {
+            add_gitleaks(&mut loaded, &name, &text)?;
+        } else {
+            loaded.rules.add_file(&name, &text, Strictness::Custom)?;
+        }
     }
-    Ok(rules)
+    loaded
+        .rules
+        .check_pairs()
+        .map_err(|e| anyhow::anyhow!("custom rules: {e}"))?;
+    Ok(loaded)
 }
 
-/// A scanner of [`load_rules`], without the rules `[scan] disable` names.
+/// Imports a gitleaks file: its rules, their filters, and a warning per skipped rule.
+fn add_gitleaks(loaded: &mut LoadedRules, name: &str, text: &str) -> anyhow::Result<()> {
+    let import = gitleaks::parse_gitleaks(name, text)?;
+    for rule in &import.rules {
+        loaded
+            .rules
+            .add_rule(rule.rule.clone())
+            .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    }
+    for skipped in &import.skipped {
+        loaded.warnings.push(Warning::at_line(
+            name,
+            u32::try_from(skipped.line).unwrap_or(u32::MAX),
+            format!(
+                "gitleaks rule `{}` not loaded: {}",
+                skipped.id, skipped.reason
+            ),
+        ));
+    }
+    loaded.filters.add_gitleaks(&import);
+    Ok(())
+}
+
+/// A scanner of [`load_custom`], without the rules `[scan] disable` names.
 pub fn load_scanner(config: &Config, extra_files: &[PathBuf]) -> anyhow::Result<Scanner> {
-    Ok(Scanner::new(
-        &load_rules(config, extra_files)?,
-        &config.scan,
-    ))
+    let loaded = load_custom(config, extra_files)?;
+    Ok(Scanner::new(&loaded.rules, &config.scan)
+        .with_custom_filters(loaded.filters)
+        .with_warnings(loaded.warnings))
 }
 
 /// The rules of `scanner`, described for reports (SARIF's rule table).
