@@ -108,7 +108,30 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "missing",
     "disabled",
     "invalid",
+    "foo",
+    "bar",
+    "baz",
+    "qux",
+    "pwd",
+    "s3cret",
+    "changeit",
+    "welcome",
+    "1234",
+    "12345",
+    "123456",
+    "1234567",
+    "abc123",
+    "pass123",
+    "test123",
+    "admin123",
+    "testpass",
+    "mypass",
+    "userpass",
 ];
+
+/// Endings of values that name a password instead of being one (`redis_pass`, `db-pwd`),
+/// lowercase.
+const PLACEHOLDER_SUFFIXES: &[&str] = &["_pass", "-pass", "_pwd", "-pwd", "_passwd", "_secret"];
 
 /// Well-known example credentials from providers' documentation; a value containing one is
 /// dropped.
@@ -120,6 +143,12 @@ const DOCUMENTATION_EXAMPLES: &[&str] = &[
     "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
     "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    // The Azure Storage emulator's (Azurite's) fixed development account key.
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    // Cisco Meraki's public read-only sandbox key, printed in its documentation.
+    "6bec40cf957de430a6f1f2baa056b99a4fac9ea0",
+    // The SAS signature of the sample token in AWS DataSync's Azure Blob documentation.
+    "aBBKDWQvyuVcTPH9EBp%2FXTI9E%2F%2Fmq171%2BZU178wcwqU%3D",
 ];
 
 /// Inline markers that allow a line, from preflight and the tools teams migrate from.
@@ -224,6 +253,18 @@ impl Filters {
         {
             return reason(word);
         }
+        if let Some(suffix) = PLACEHOLDER_SUFFIXES.iter().find(|s| {
+            value.len() > s.len()
+                && value[value.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+        }) {
+            return reason(suffix);
+        }
+        if value.starts_with(b"-----BEGIN") && memchr::memmem::find(value, b"..").is_some() {
+            return reason("a key block with elided lines");
+        }
+        if is_user_and_hash(value) {
+            return reason("a user and password hash, not a password");
+        }
         shape(body(value)).and_then(reason)
     }
 }
@@ -257,6 +298,31 @@ fn looks_generated(part: &[u8]) -> bool {
         .filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit())
         .count();
     part.len() >= 16 && switches >= 6
+}
+
+/// Whether `value` is an htpasswd-style `user:hash` pair (`admin:$2y$05$...`,
+/// `ops:$apr1$...`, `web:{SHA}...`): a password's hash stored for checking, not the password.
+fn is_user_and_hash(value: &[u8]) -> bool {
+    let Some(colon) = value.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    let hash = &value[colon + 1..];
+    let user = &value[..colon];
+    let crypt = [
+        &b"$2a$"[..],
+        b"$2b$",
+        b"$2y$",
+        b"$apr1$",
+        b"$1$",
+        b"$5$",
+        b"$6$",
+        b"$y$",
+    ];
+    !user.is_empty()
+        && user
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'@' | b'-'))
+        && (crypt.iter().any(|p| hash.starts_with(p)) || hash.starts_with(b"{SHA}"))
 }
 
 /// The part of a value that should look random: after the last `_` or `-` when that part is
@@ -361,6 +427,12 @@ mod tests {
             "sk_live_1234567890abcdefghij",
             "abcabcabcabc",
             "zyxwvutsrq",
+            "bar",
+            "redis_pass",
+            "MONGO_PWD",
+            "app_secret",
+            "-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgw..DL45vSN\n-----END PRIVATE KEY-----",
+            "admin:$2y$05$zgjczyp96jCIp//CGmnWiefhd7G3l54IdsZoV4IwA1UWtd04L0lE2",
             "ab",
         ] {
             if value == "ab" {
@@ -372,6 +444,8 @@ mod tests {
         for value in [
             "sk_live_4qFh7TzK2mLw9RcVxB3nYd8P",
             "Zr8#kq2!Lw9vTb",
+            "$2y$05$zgjczyp96jCIp//CGmnWiefhd7G3l54IdsZoV4IwA1UWtd04L0lE2",
+            "Kx9:mQ2$w7Lp4vRt",
             "ghp_Xk3mP9qR2sT7vW1yZ4bC6dF8gH0jL51x2Yz3",
         ] {
             assert_eq!(placeholder(value), None, "{value}");
@@ -429,7 +503,11 @@ mod tests {
                 .is_none()
         );
         assert!(filters.reference(b"settings.WIN32_ERROR_2024").is_some());
-        assert!(filters.reference(b"client.oauth2Client.sha256_digest").is_some());
+        assert!(
+            filters
+                .reference(b"client.oauth2Client.sha256_digest")
+                .is_some()
+        );
     }
 
     #[test]
