@@ -16,7 +16,8 @@
 //! - Nothing about one input stops the walk: unreadable, vanished, oversized or odd files become
 //!   [`Warning`](preflight_findings::Warning)s naming the path, and binary files are counted and
 //!   reported in one summary warning.
-//! - Paths are shown relative to the root they were found under, with `/` separators, lossily
+//! - Paths are shown relative to the root they were found under (with several roots, with the
+//!   root in front, so that two roots cannot show two files alike), with `/` separators, lossily
 //!   for names that are not UTF-8; a root that is a file is shown as given; standard input is `-`.
 
 mod blob;

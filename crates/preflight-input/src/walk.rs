@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use preflight_findings::{LocationKind, Warning};
 
-use crate::display::{display_path, human_size};
+use crate::display::{as_given, display_path, human_size};
 use crate::problems::{Tally, describe_io, is_loop};
 use crate::read::{Limits, Loaded, read_file, read_stream, release_large};
 use crate::{Blob, Visitor, WalkOptions, Walked};
@@ -40,6 +40,7 @@ fn walk_with_stdin<V: Visitor>(
             include_binary: options.include_binary,
         },
         new_visitor,
+        several_roots: roots.iter().filter(|r| r.as_os_str() != STDIN).count() > 1,
         idle_visitors: Mutex::new(Vec::new()),
         tally: Mutex::new(Tally::default()),
     };
@@ -96,6 +97,9 @@ struct Shared<'w, V> {
     options: &'w WalkOptions,
     limits: Limits,
     new_visitor: &'w (dyn Fn() -> V + Sync),
+    /// Whether several roots were given: paths then keep their root (`a/x.py`, `b/x.py`), since
+    /// paths relative to each root could name two files alike.
+    several_roots: bool,
     /// Visitors not in use; a thread takes one (or makes one) and puts it back when done.
     idle_visitors: Mutex<Vec<V>>,
     /// What the finished threads saw.
@@ -162,7 +166,11 @@ impl<'s, 'w, V: Visitor> Worker<'s, 'w, V> {
         if kind.is_dir() {
             return;
         }
-        let shown = display_path(entry.path(), entry.depth());
+        let shown = if self.shared.several_roots {
+            as_given(entry.path())
+        } else {
+            display_path(entry.path(), entry.depth())
+        };
         if kind.is_symlink() {
             // Only reached when links are not followed: report the ones that lead nowhere.
             if let Err(error) = fs::metadata(entry.path()) {

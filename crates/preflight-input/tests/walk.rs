@@ -233,11 +233,18 @@ fn a_root_that_is_a_file_is_shown_as_given() {
 }
 
 #[test]
-fn several_roots_are_each_shown_relative_to_themselves() {
+fn several_roots_keep_their_root_so_paths_stay_distinct() {
     let dir = project();
     let roots = [dir.path().join("src"), dir.path().join("config")];
     let seen = run(&roots, &WalkOptions::default());
-    assert_eq!(seen.paths(), [".secrets/db.yml", "app.py"]);
+    let root = dir.path().to_string_lossy().into_owned();
+    assert_eq!(
+        seen.paths(),
+        [
+            format!("{root}/config/.secrets/db.yml"),
+            format!("{root}/src/app.py")
+        ]
+    );
 }
 
 #[test]
@@ -249,7 +256,10 @@ fn a_missing_root_is_a_warning() {
         &[missing.clone(), dir.path().to_path_buf()],
         &WalkOptions::default(),
     );
-    assert_eq!(seen.paths(), ["present.txt"]);
+    assert_eq!(
+        seen.paths(),
+        [format!("{}/present.txt", dir.path().to_string_lossy())]
+    );
     let message = seen
         .warning_for(&missing.to_string_lossy())
         .expect("a warning names the missing root");
