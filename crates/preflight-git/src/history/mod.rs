@@ -4,11 +4,20 @@
 //! The scan runs in three steps:
 //! 1. [`graph`] lists the commits to cover (all references, or an incremental range) in
 //!    topological order;
-//! 2. [`walk`] reads each distinct tree once, meeting each distinct blob once; the blobs are
-//!    put in pack order and the [`scan`] threads read and scan them;
+//! 2. [`walk`] reads each distinct tree once, meeting each distinct blob once, while the
+//!    [`scan`] threads read and scan the blobs it found so far: both cores are busy from the
+//!    first tree on, with no serial phase between walking and scanning;
 //! 3. [`attribute`] takes the blobs that produced findings, groups findings by fingerprint (one
 //!    secret may live in many blobs as a file is edited) and computes each secret's
 //!    [`History`](preflight_findings::History).
+//!
+//! Reading order matters for speed. A pack stores most blobs as deltas against a base stored
+//! earlier in the same pack, and git writes packs newest history first, a file's latest version
+//! whole and older versions as deltas of newer ones. So the walk visits commits newest first,
+//! and the blobs it meets are sorted by pack offset in chunks of a few thousand before they go
+//! to the threads: each thread's small delta-base cache then holds the bases its deltas need,
+//! instead of re-inflating a chain for every version of a file. The first commit holding a
+//! blob does not depend on this order: attribution computes it, parents first.
 
 mod attribute;
 mod graph;
@@ -17,10 +26,9 @@ mod walk;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::atomic::AtomicUsize;
+use std::sync::{Mutex, mpsc};
 
 use gix::ObjectId;
-use gix::hashtable::HashMap;
 use preflight_findings::{
     CommitRef, Finding, Fingerprint, History, Location, LocationKind, Outcome, Warning,
 };
@@ -86,20 +94,24 @@ pub fn scan<S: BlobScanner>(
         options.threads
     };
 
-    let mut jobs = Vec::new();
-    let walker = walk_all(&repo, &graph, options, &mut |job| jobs.push(job));
-    let jobs = order_by_pack(&repo, jobs);
-    let cursor = AtomicUsize::new(0);
-    let scanned: Vec<scan::Scanned> = std::thread::scope(|scope| {
+    // Unbounded: the walk never waits for the scanners (it is the faster of the two), and a
+    // scanning thread that dies cannot leave it blocked. The queue holds at most every blob's
+    // id and path once, which the walk's own memo is about the size of anyway.
+    let (sender, receiver) = mpsc::channel::<Vec<Job>>();
+    let receiver = Mutex::new(receiver);
+    let (walker, scanned) = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| scan::work(&sync, scanner, &jobs, &cursor, options.max_blob_size))
-            })
+            .map(|_| scope.spawn(|| scan::work(&sync, scanner, &receiver, options.max_blob_size)))
             .collect();
-        workers
+        let mut order = PackOrder::new(&repo, sender);
+        let mut walker = walk_all(&repo, &graph, options, &mut |job| order.push(job));
+        order.finish();
+        walker.shrink();
+        let scanned: Vec<scan::Scanned> = workers
             .into_iter()
             .map(|w| w.join().expect("a scanning thread panicked"))
-            .collect()
+            .collect();
+        (walker, scanned)
     });
 
     let mut outcome = Outcome {
@@ -117,51 +129,89 @@ pub fn scan<S: BlobScanner>(
     // Threads finish in any order; sorted, the report is the same from run to run.
     skipped.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     outcome.warnings.extend(skipped);
-    hits.sort_by_key(|(index, _)| *index);
+    hits.sort_by_key(|hit| hit.index);
     outcome.findings = report(&repo, &graph, &walker, hits);
     Ok(outcome)
 }
 
-/// Sorts blobs by where they are stored: pack by pack, in pack order, then loose objects.
-///
-/// Packs store most blobs as deltas against a base stored earlier in the same pack; reading in
-/// pack order keeps each base in the scanning thread's delta cache when its deltas come, instead
-/// of re-inflating the chain for every version of a file (history order jumps back and forth).
-fn order_by_pack(repo: &gix::Repository, jobs: Vec<Job>) -> Vec<Job> {
-    // Pack offsets come straight from the pack indices (a binary search in a mapped file per
-    // blob); objects in no index here (loose, or in an alternate) go last, in walk order.
-    let pack_dir = repo.objects.store_ref().path().join("pack");
-    let mut index_paths: Vec<std::path::PathBuf> = std::fs::read_dir(&pack_dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "idx"))
-                .collect()
-        })
-        .unwrap_or_default();
-    index_paths.sort();
-    let indices: Vec<gix::odb::pack::index::File> = index_paths
-        .iter()
-        .filter_map(|path| gix::odb::pack::index::File::at(path, repo.object_hash()).ok())
-        .collect();
-    let mut keyed: Vec<(usize, u64, Job)> = jobs
-        .into_iter()
-        .map(|job| {
-            let found = indices.iter().enumerate().find_map(|(pack, index)| {
-                index
-                    .lookup(job.id)
-                    .map(|entry| (pack, index.pack_offset_at_index(entry)))
-            });
-            let (pack, offset) = found.unwrap_or((usize::MAX, u64::from(job.index)));
-            (pack, offset, job)
-        })
-        .collect();
-    keyed.sort_unstable_by_key(|(pack, offset, _)| (*pack, *offset));
-    keyed.into_iter().map(|(_, _, job)| job).collect()
+/// Blobs met in a row before they are sorted by pack offset and handed to the threads.
+const CHUNK: usize = 4096;
+
+/// Blobs per batch taken by a scanning thread.
+const BATCH: usize = 64;
+
+/// Hands the walk's blobs to the scanning threads in batches, sorted by where they are stored
+/// (pack by pack, in pack order, then loose objects) within each chunk.
+struct PackOrder {
+    indices: Vec<gix::odb::pack::index::File>,
+    pending: Vec<(usize, u64, Job)>,
+    sender: mpsc::Sender<Vec<Job>>,
 }
 
-/// Walks every tree the scan covers, handing new blobs to `emit`.
+impl PackOrder {
+    fn new(repo: &gix::Repository, sender: mpsc::Sender<Vec<Job>>) -> Self {
+        // Pack offsets come straight from the pack indices (a binary search in a mapped file
+        // per blob); objects in no index here (loose, or in an alternate) go last in a chunk.
+        let pack_dir = repo.objects.store_ref().path().join("pack");
+        let mut index_paths: Vec<std::path::PathBuf> = std::fs::read_dir(&pack_dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        index_paths.sort();
+        let indices = index_paths
+            .iter()
+            .filter_map(|path| gix::odb::pack::index::File::at(path, repo.object_hash()).ok())
+            .collect();
+        PackOrder {
+            indices,
+            pending: Vec::with_capacity(CHUNK),
+            sender,
+        }
+    }
+
+    fn push(&mut self, job: Job) {
+        let found = self.indices.iter().enumerate().find_map(|(pack, index)| {
+            index
+                .lookup(job.id)
+                .map(|entry| (pack, index.pack_offset_at_index(entry)))
+        });
+        let (pack, offset) = found.unwrap_or((usize::MAX, u64::from(job.index)));
+        self.pending.push((pack, offset, job));
+        if self.pending.len() >= CHUNK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        self.pending
+            .sort_unstable_by_key(|(pack, offset, _)| (*pack, *offset));
+        let mut batch = Vec::with_capacity(BATCH);
+        for (_, _, job) in self.pending.drain(..) {
+            batch.push(job);
+            if batch.len() == BATCH {
+                // Sending fails only when every scanning thread is gone; joining them says why.
+                let _ = self
+                    .sender
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
+        }
+        if !batch.is_empty() {
+            let _ = self.sender.send(batch);
+        }
+    }
+
+    /// Sends what is left; the threads stop once the queue is empty.
+    fn finish(mut self) {
+        self.flush();
+    }
+}
+
+/// Walks every tree the scan covers, newest commits first, handing new blobs to `emit`.
 fn walk_all<'r>(
     repo: &'r gix::Repository,
     graph: &graph::Graph,
@@ -172,12 +222,12 @@ fn walk_all<'r>(
     for tree in &graph.boundary_trees {
         walker.seed(*tree);
     }
-    for (index, commit) in graph.commits.iter().enumerate() {
-        walker.walk_tree(commit.tree, "", Some(index as u32), emit);
+    for commit in graph.commits.iter().rev() {
+        walker.walk_tree(commit.tree, "", emit);
     }
     for root in &graph.loose {
         if root.is_tree {
-            walker.walk_tree(root.id, "", None, emit);
+            walker.walk_tree(root.id, "", emit);
         } else {
             walker.add_blob(root.id, root.name.clone(), emit);
         }
@@ -200,13 +250,24 @@ pub fn blob_ids(path: &Path, options: &HistoryOptions) -> Result<Vec<String>, Gi
     let repo = crate::repo::open(path)?;
     let mut warnings = Vec::new();
     let graph = graph::build(&repo, &options.selection, &mut warnings)?;
-    let walker = walk_all(&repo, &graph, options, &mut |_| {});
-    Ok(walker.blobs.iter().map(|b| b.id.to_string()).collect())
+    let mut ids = Vec::new();
+    walk_all(&repo, &graph, options, &mut |job| {
+        ids.push(job.id.to_string())
+    });
+    Ok(ids)
+}
+
+/// One finding of a secret in one blob.
+struct Sighting {
+    blob: u32,
+    id: ObjectId,
+    path: String,
+    finding: Finding,
 }
 
 /// One secret: its findings in each blob that holds it.
 struct Secret {
-    hits: Vec<(u32, Finding)>,
+    sightings: Vec<Sighting>,
 }
 
 /// Groups findings by fingerprint and turns each group into one finding with its history.
@@ -214,63 +275,74 @@ fn report(
     repo: &gix::Repository,
     graph: &graph::Graph,
     walker: &Walker<'_>,
-    hits: Vec<(u32, Vec<Finding>)>,
+    hits: Vec<scan::Hit>,
 ) -> Vec<Finding> {
     let mut secrets: Vec<Secret> = Vec::new();
     let mut by_fingerprint: std::collections::HashMap<Fingerprint, usize> = Default::default();
-    let mut secrets_of_blob: HashMap<ObjectId, Vec<u32>> = HashMap::default();
-    for (blob, findings) in hits {
-        for finding in findings {
+    let mut secrets_of_blob: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+    for hit in hits {
+        for finding in hit.findings {
             let next = secrets.len();
             let s = *by_fingerprint
                 .entry(finding.fingerprint.clone())
                 .or_insert(next);
             if s == next {
-                secrets.push(Secret { hits: Vec::new() });
+                secrets.push(Secret {
+                    sightings: Vec::new(),
+                });
             }
-            let of_blob = secrets_of_blob
-                .entry(walker.blobs[blob as usize].id)
-                .or_default();
+            let of_blob = secrets_of_blob.entry(hit.index).or_default();
             if !of_blob.contains(&(s as u32)) {
                 of_blob.push(s as u32);
             }
-            secrets[s].hits.push((blob, finding));
+            secrets[s].sightings.push(Sighting {
+                blob: hit.index,
+                id: hit.id,
+                path: hit.path.clone(),
+                finding,
+            });
         }
     }
-    let histories = attribute::attribute(repo, graph, &secrets_of_blob, secrets.len());
-    secrets
+    let histories = attribute::attribute(graph, walker, &secrets_of_blob, secrets.len());
+    let mut found: Vec<(Secret, SecretHistory)> = secrets.into_iter().zip(histories).collect();
+    // Oldest first, in the order the secrets entered history; those no commit holds last.
+    found.sort_by_key(|(_, history)| history.first.as_ref().map_or(u32::MAX, |f| f.0));
+    found
         .into_iter()
-        .zip(histories)
-        .map(|(secret, history)| locate(repo, graph, walker, secret, history))
+        .map(|(secret, history)| locate(repo, graph, secret, history))
         .collect()
 }
 
-/// The finding for one secret: the hit in the blob where it entered, moved to that commit's path.
+/// The finding for one secret: the one in the blob where it entered, moved to that commit's
+/// path.
 fn locate(
     repo: &gix::Repository,
     graph: &graph::Graph,
-    walker: &Walker<'_>,
     secret: Secret,
     history: SecretHistory,
 ) -> Finding {
-    let entered = history.first.as_ref().map(|(commit, _)| *commit);
-    let (blob, mut finding) = pick_hit(walker, secret, &history);
-    let blob = &walker.blobs[blob as usize];
+    let mut sightings = secret.sightings;
+    let best = history
+        .first
+        .as_ref()
+        .and_then(|(_, _, blob)| sightings.iter().position(|s| s.blob == *blob));
+    let sighting = sightings.swap_remove(best.unwrap_or(0));
+    let mut finding = sighting.finding;
     let path = history
         .first
         .as_ref()
-        .map_or_else(|| blob.path.clone(), |(_, path)| path.clone());
+        .map_or(sighting.path, |(_, path, _)| path.clone());
     finding.location = Location {
         kind: LocationKind::GitHistory,
         path,
         line: finding.location.line,
         column: finding.location.column,
     };
-    finding = finding.with_detail("blob", blob.id.to_string());
-    if let Some(commit) = entered {
+    finding = finding.with_detail("blob", sighting.id.to_string());
+    if let Some((commit, _, _)) = &history.first {
         let introduced = commit_ref(
             repo,
-            &graph.commits[commit as usize].id,
+            &graph.commits[*commit as usize].id,
             &finding.location.path,
         );
         let removed = history
@@ -281,7 +353,7 @@ fn locate(
             introduced,
             removed,
             commits: history.commits,
-            paths: history.paths.len(),
+            paths: history.paths,
             in_head: history.in_head,
             in_worktree: None,
         });
@@ -289,22 +361,6 @@ fn locate(
         finding = finding.with_detail("reachable", "no commit of the scan holds this blob");
     }
     finding
-}
-
-/// The hit to report: the one in a blob first met in the commit where the secret entered, at
-/// the path it entered by when possible.
-fn pick_hit(walker: &Walker<'_>, secret: Secret, history: &SecretHistory) -> (u32, Finding) {
-    let mut hits = secret.hits;
-    let best = history.first.as_ref().and_then(|(commit, path)| {
-        let at = |exact: bool| {
-            hits.iter().position(|(blob, _)| {
-                let entry = &walker.blobs[*blob as usize];
-                entry.commit == Some(*commit) && (!exact || entry.path == *path)
-            })
-        };
-        at(true).or_else(|| at(false))
-    });
-    hits.swap_remove(best.unwrap_or(0))
 }
 
 /// A commit as reported: id, author, date and summary, with the path the secret had there.

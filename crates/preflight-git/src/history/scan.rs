@@ -1,39 +1,50 @@
 //! The scanning threads: each reads blobs from its own repository handle and runs the
-//! [`BlobScanner`] with its own scratch space. Threads take consecutive batches of the job list
-//! (which is in pack order) from a shared cursor, so they rarely contend and each keeps some
-//! locality for its delta cache.
+//! [`BlobScanner`] with its own scratch space. The walk sends batches of jobs (in pack order
+//! within each batch) over a bounded channel while it goes on; the threads take whole batches,
+//! so each keeps some locality for its delta cache, and scanning starts with the first batch
+//! rather than after the walk.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::sync::mpsc::Receiver;
 
+use gix::ObjectId;
 use preflight_findings::{Finding, Stats, Warning};
 
 use super::walk::Job;
 use crate::BlobScanner;
 use crate::blob;
 
-/// Blobs per batch taken by a scanning thread.
-const BATCH: usize = 64;
-
 /// The delta-base cache of each scanning thread.
 const PACK_CACHE_BYTES: usize = 24 * 1024 * 1024;
+
+/// The findings in one blob.
+pub(crate) struct Hit {
+    /// The blob's index in the walk.
+    pub index: u32,
+    /// The blob id.
+    pub id: ObjectId,
+    /// The path it was scanned under.
+    pub path: String,
+    /// What the scanner found.
+    pub findings: Vec<Finding>,
+}
 
 /// What one scanning thread found.
 #[derive(Default)]
 pub(crate) struct Scanned {
-    /// Findings by blob index.
-    pub hits: Vec<(u32, Vec<Finding>)>,
+    /// Blobs with findings.
+    pub hits: Vec<Hit>,
     /// Blobs not scanned, and why.
     pub warnings: Vec<Warning>,
     /// Counters.
     pub stats: Stats,
 }
 
-/// Scans batches of `jobs`, taking each batch at `cursor`, until none is left.
+/// Scans the batches of jobs `batches` yields until the walk is over and none is left.
 pub(crate) fn work<S: BlobScanner>(
     repo: &gix::ThreadSafeRepository,
     scanner: &S,
-    jobs: &[Job],
-    cursor: &AtomicUsize,
+    batches: &Mutex<Receiver<Vec<Job>>>,
     max_size: u64,
 ) -> Scanned {
     let mut repo = repo.to_thread_local();
@@ -48,11 +59,12 @@ pub(crate) fn work<S: BlobScanner>(
     let mut out = Scanned::default();
     let mut buf = Vec::new();
     loop {
-        let start = cursor.fetch_add(BATCH, Ordering::Relaxed);
-        if start >= jobs.len() {
-            break;
-        }
-        let batch = &jobs[start..(start + BATCH).min(jobs.len())];
+        // A poisoned lock means another scanning thread panicked; the scope reports that.
+        let next = match batches.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => break,
+        };
+        let Ok(batch) = next else { break };
         for job in batch {
             match blob::read(&repo, &job.id, &job.path, max_size, &mut buf) {
                 Ok(bytes) => {
@@ -60,7 +72,12 @@ pub(crate) fn work<S: BlobScanner>(
                     out.stats.bytes += bytes.len() as u64;
                     let findings = scanner.scan(bytes, &job.path, &mut scratch);
                     if !findings.is_empty() {
-                        out.hits.push((job.index, findings));
+                        out.hits.push(Hit {
+                            index: job.index,
+                            id: job.id,
+                            path: job.path,
+                            findings,
+                        });
                     }
                 }
                 Err(warning) => {
