@@ -134,17 +134,25 @@ pub fn scan<S: BlobScanner>(
     Ok(outcome)
 }
 
-/// Blobs met in a row before they are sorted by pack offset and handed to the threads.
-const CHUNK: usize = 4096;
+/// Blobs met in a row before they are sorted by pack offset and handed to the threads: a small
+/// first chunk so that the threads start at once, then doubling up to [`CHUNK`].
+const FIRST_CHUNK: usize = 2048;
 
-/// Blobs per batch taken by a scanning thread.
-const BATCH: usize = 64;
+/// The largest chunk. Within a chunk the threads read in pack order; across chunk boundaries
+/// some delta bases are inflated twice. 32k blobs cost about 1% more CPU than one sort of every
+/// blob on a 27k-commit history, 4k about 8%.
+const CHUNK: usize = 32768;
+
+/// Blobs per batch taken by a scanning thread: whole runs of the pack, so that the two threads'
+/// delta caches rarely need the same bases.
+const BATCH: usize = 256;
 
 /// Hands the walk's blobs to the scanning threads in batches, sorted by where they are stored
 /// (pack by pack, in pack order, then loose objects) within each chunk.
 struct PackOrder {
     indices: Vec<gix::odb::pack::index::File>,
     pending: Vec<(usize, u64, Job)>,
+    chunk: usize,
     sender: mpsc::Sender<Vec<Job>>,
 }
 
@@ -169,7 +177,8 @@ impl PackOrder {
             .collect();
         PackOrder {
             indices,
-            pending: Vec::with_capacity(CHUNK),
+            pending: Vec::new(),
+            chunk: FIRST_CHUNK,
             sender,
         }
     }
@@ -182,12 +191,13 @@ impl PackOrder {
         });
         let (pack, offset) = found.unwrap_or((usize::MAX, u64::from(job.index)));
         self.pending.push((pack, offset, job));
-        if self.pending.len() >= CHUNK {
+        if self.pending.len() >= self.chunk {
             self.flush();
         }
     }
 
     fn flush(&mut self) {
+        self.chunk = (self.chunk * 2).min(CHUNK);
         self.pending
             .sort_unstable_by_key(|(pack, offset, _)| (*pack, *offset));
         let mut batch = Vec::with_capacity(BATCH);
