@@ -233,8 +233,12 @@ impl Filters {
                 .get(1)
                 .is_some_and(|&b| b == b'{' || b == b'(' || b.is_ascii_uppercase() || b == b'_');
         let is_format = value.starts_with(b"%(");
-        (is_variable || is_format || is_dotted_name(value) || self.references.is_match(value))
-            .then_some(DropReason::Reference)
+        (is_variable
+            || is_format
+            || is_dotted_name(value)
+            || is_constant_name(value)
+            || self.references.is_match(value))
+        .then_some(DropReason::Reference)
     }
 
     /// Whether `value` is a placeholder, and which kind.
@@ -272,20 +276,37 @@ impl Filters {
 /// Whether `value` is a dotted name in code (`self.api_key`, `settings.SECRET`), which names a
 /// value rather than being one.
 fn is_dotted_name(value: &[u8]) -> bool {
-    let mut parts = value.split(|&b| b == b'.');
     // A name is snake_case, UPPER_SNAKE or camelCase: random mixed-case runs (the parts of a
     // JWT) are not names, and neither are long runs where letters and digits alternate (the
-    // hex or base32 parts of `mlsn.<hex>` or Dynatrace's `dt0c01.<id>.<secret>`).
-    let identifier = |p: &[u8]| {
+    // hex or base32 parts of `mlsn.<hex>` or Dynatrace's `dt0c01.<id>.<secret>`). Parts after
+    // the first may hold `$` (`string.$S2.delim`, a grammar scope with a capture reference);
+    // the first may not, so a crypt hash (`$2b$...`) is never a name.
+    let identifier = |(index, p): (usize, &[u8])| {
         let upper = p.iter().filter(|b| b.is_ascii_uppercase()).count();
         let lower = p.iter().filter(|b| b.is_ascii_lowercase()).count();
+        let name_byte =
+            |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || (index > 0 && *b == b'$');
         p.first()
-            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
-            && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || (index > 0 && *b == b'$'))
+            && p.iter().all(name_byte)
             && (lower == 0 || upper <= 3)
             && !looks_generated(p)
     };
-    value.contains(&b'.') && parts.all(identifier)
+    value.contains(&b'.') && value.split(|&b| b == b'.').enumerate().all(identifier)
+}
+
+/// Whether `value` is a constant's name (`CLIENT_TRAFFIC_SECRET_0`, `DB_PASSWORD_FILE`):
+/// upper-case words joined by at least two underscores, with a count or version at most.
+fn is_constant_name(value: &[u8]) -> bool {
+    let underscores = value.iter().filter(|&&b| b == b'_').count();
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    value.first().is_some_and(u8::is_ascii_uppercase)
+        && value
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+        && value.split(|&b| b == b'_').all(|word| !word.is_empty())
+        && underscores >= 2
+        && digits <= 3
 }
 
 /// Whether a run of letters and digits reads as generated rather than named: long, and
@@ -503,6 +524,15 @@ mod tests {
                 .is_none()
         );
         assert!(filters.reference(b"settings.WIN32_ERROR_2024").is_some());
+        assert!(filters.reference(b"string.$S2.delim").is_some());
+        assert!(
+            filters
+                .reference(b"$2b$12$Kx9mQ2w7Lp4.vRtZr8Tb4Nc1Hd5")
+                .is_none()
+        );
+        assert!(filters.reference(b"CLIENT_TRAFFIC_SECRET_0").is_some());
+        assert!(filters.reference(b"K7QX_P2ZV_9RMW_4TNB_8JHL").is_none());
+        assert!(filters.reference(b"AKIAQ3EGT5OPLMNB7XYZ").is_none());
         assert!(
             filters
                 .reference(b"client.oauth2Client.sha256_digest")
