@@ -21,6 +21,7 @@ mod cors;
 mod csp;
 mod disclosure;
 mod grade;
+mod handshake;
 mod headers;
 mod hsts;
 mod http;

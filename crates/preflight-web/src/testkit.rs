@@ -35,6 +35,8 @@ pub enum Validity {
     Current,
     /// Throughout 2020 only.
     Expired,
+    /// From 1975 until this many days from now.
+    ExpiresInDays(u16),
 }
 
 /// A certificate authority made for one test.
@@ -104,9 +106,16 @@ fn leaf_params(names: &[&str], validity: Validity) -> CertificateParams {
     params
         .distinguished_name
         .push(DnType::CommonName, "preflight test site");
-    if validity == Validity::Expired {
-        params.not_before = date_time_ymd(2020, 1, 1);
-        params.not_after = date_time_ymd(2021, 1, 1);
+    match validity {
+        Validity::Current => {}
+        Validity::Expired => {
+            params.not_before = date_time_ymd(2020, 1, 1);
+            params.not_after = date_time_ymd(2021, 1, 1);
+        }
+        Validity::ExpiresInDays(days) => {
+            params.not_after =
+                time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(days));
+        }
     }
     params
 }
@@ -161,6 +170,12 @@ impl Site {
         site
     }
 
+    /// The complete HTTP response this site sends for `path`, for servers that send a prepared
+    /// response from a file.
+    pub fn response(&self, path: &str) -> String {
+        render(self, path, None)
+    }
+
     /// The same site with one more header (kept alongside earlier ones of the same name).
     pub fn adding(mut self, name: &str, value: &str) -> Site {
         self.headers.push((name.to_string(), value.to_string()));
@@ -202,15 +217,29 @@ pub fn serve(site: Site, identity: Identity, redirect: bool) -> Server {
             serve_tls(stream, &config, &tls_site);
         }
     });
-    thread::spawn(move || {
-        for stream in http.incoming().flatten() {
-            serve_plain(stream, &site, redirect.then_some(https_port));
-        }
-    });
+    serve_http(http, site, redirect.then_some(https_port));
     Server {
         https_port,
         http_port,
     }
+}
+
+/// Starts an HTTP listener that redirects every request to the same path on
+/// `https://localhost:{https_port}`, for an HTTPS server started some other way; returns its
+/// port.
+pub fn redirect_to(https_port: u16) -> u16 {
+    let http = TcpListener::bind("127.0.0.1:0").expect("binding a loopback port");
+    let http_port = http.local_addr().expect("local address").port();
+    serve_http(http, Site::hardened(), Some(https_port));
+    http_port
+}
+
+fn serve_http(listener: TcpListener, site: Site, redirect_to: Option<u16>) {
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            serve_plain(stream, &site, redirect_to);
+        }
+    });
 }
 
 fn server_config(identity: Identity) -> Arc<ServerConfig> {

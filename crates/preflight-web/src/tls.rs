@@ -1,12 +1,12 @@
 //! TLS: the client configuration, the trusted roots, and the judgement of the server's
 //! certificate chain.
 //!
-//! The handshake itself accepts any certificate (handshake signatures are still verified), so
-//! that a site with a broken chain can be inspected rather than merely refused. The chain is
-//! judged afterwards, one question at a time so each problem gets its own finding: is it signed
-//! by a trusted root (evaluated at a moment inside the leaf's validity, so expiry is not
-//! reported twice), does it name the host, how many days are left, how strong is its key, how
-//! is it signed, which names does it cover.
+//! The handshake itself accepts any certificate (see [`crate::handshake`]), so that a site with
+//! a broken chain can be inspected rather than merely refused. The chain is judged afterwards,
+//! one question at a time so each problem gets its own finding: is it signed by a trusted root
+//! (evaluated at a moment inside the leaf's validity and with SHA-1 signatures accepted, so
+//! that neither expiry nor SHA-1 is reported twice), does it name the host, how many days are
+//! left, how strong is its key, how is it signed, which names does it cover.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -16,7 +16,10 @@ use preflight_tls::AcceptAnyCertificate;
 use rustls::client::{verify_server_cert_signed_by_trust_anchor, verify_server_name};
 use rustls::crypto::{CryptoProvider, ring};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{
+    AlgorithmIdentifier, CertificateDer, InvalidSignature, ServerName,
+    SignatureVerificationAlgorithm, UnixTime, alg_id,
+};
 use rustls::server::ParsedCertificate;
 use rustls::{ClientConfig, RootCertStore};
 use x509_parser::extensions::GeneralName;
@@ -25,6 +28,7 @@ use x509_parser::public_key::PublicKey;
 
 use crate::codes::finding;
 use crate::grade::Tally;
+use crate::handshake::InspectingVerifier;
 use crate::http::TlsSession;
 
 /// Days before expiry from which a certificate is reported.
@@ -82,10 +86,13 @@ fn provider() -> CryptoProvider {
 }
 
 /// The client configuration: TLS 1.2 and 1.3, any certificate accepted for inspection (the
-/// chain is judged after the handshake; handshake signatures are still verified).
+/// chain is judged after the handshake; handshake signatures are still verified, except with
+/// keys reported as weak).
 pub fn client_config() -> Arc<ClientConfig> {
     let provider = provider();
-    let verifier = AcceptAnyCertificate::new(provider.signature_verification_algorithms);
+    let verifier = InspectingVerifier::new(AcceptAnyCertificate::new(
+        provider.signature_verification_algorithms,
+    ));
     let config = preflight_tls::client_config(Arc::new(provider), Arc::new(verifier))
         .expect("the ring provider supports the default protocol versions");
     Arc::new(config)
@@ -110,6 +117,50 @@ const SIGNATURE_NAMES: &[(&str, &str)] = &[
     ("1.2.840.10045.4.3.4", "ecdsa-with-SHA512"),
     ("1.3.101.112", "Ed25519"),
 ];
+
+/// `sha1WithRSAEncryption` (OID 1.2.840.113549.1.1.5, NULL parameters) as webpki compares it.
+const SHA1_WITH_RSA: AlgorithmIdentifier = AlgorithmIdentifier::from_slice(&[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00,
+]);
+
+/// RSA PKCS#1 signatures over SHA-1, used only to ask whether a chain leads to a trusted root:
+/// a SHA-1 signature is its own finding (`web.tls-sha1-signature`), so it must not also make
+/// the chain untrusted. webpki no longer offers SHA-1, hence this one algorithm on ring's
+/// legacy verifier. (ECDSA over SHA-1, which ring does not verify, still reads as untrusted.)
+#[derive(Debug)]
+struct Sha1Rsa;
+
+impl SignatureVerificationAlgorithm for Sha1Rsa {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
+        ::ring::signature::UnparsedPublicKey::new(
+            &::ring::signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            public_key,
+        )
+        .verify(message, signature)
+        .map_err(|_| InvalidSignature)
+    }
+
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::RSA_ENCRYPTION
+    }
+
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        SHA1_WITH_RSA
+    }
+}
+
+/// The algorithms a chain's signatures are checked with for the trust question: the
+/// provider's, and RSA over SHA-1.
+fn trust_algorithms() -> Vec<&'static dyn SignatureVerificationAlgorithm> {
+    let mut algorithms = provider().signature_verification_algorithms.all.to_vec();
+    algorithms.push(&Sha1Rsa);
+    algorithms
+}
 
 fn now_unix() -> i64 {
     SystemTime::now()
@@ -158,7 +209,7 @@ pub(crate) fn inspect(
             roots,
             intermediates,
             UnixTime::since_unix_epoch(Duration::from_secs(moment)),
-            provider().signature_verification_algorithms.all,
+            &trust_algorithms(),
         )
     });
     if let Err(e) = trust {
@@ -249,13 +300,7 @@ pub(crate) fn inspect(
 
     // Key.
     let (key_kind, key_bits) = key_of(&leaf);
-    let weak = match key_kind {
-        "RSA" => key_bits < 2048,
-        "EC" => key_bits < 256,
-        "DSA" => true,
-        _ => false,
-    };
-    if weak {
+    if is_weak_key(key_kind, key_bits) {
         tally.add(finding(
             "web.tls-weak-key",
             url,
@@ -335,7 +380,19 @@ fn subject_alt_names(cert: &X509Certificate<'_>) -> Vec<String> {
         .collect()
 }
 
-fn key_of(cert: &X509Certificate<'_>) -> (&'static str, usize) {
+/// Whether a key of `kind` (as [`key_of`] names it) and `bits` is too weak: RSA under 2048
+/// bits, EC under 256, and any DSA key.
+pub(crate) fn is_weak_key(kind: &str, bits: usize) -> bool {
+    match kind {
+        "RSA" => bits < 2048,
+        "EC" => bits < 256,
+        "DSA" => true,
+        _ => false,
+    }
+}
+
+/// The kind and size of `cert`'s public key.
+pub(crate) fn key_of(cert: &X509Certificate<'_>) -> (&'static str, usize) {
     let algorithm = cert.public_key().algorithm.algorithm.to_id_string();
     match cert.public_key().parsed() {
         Ok(PublicKey::RSA(rsa)) => ("RSA", rsa.key_size()),

@@ -344,6 +344,240 @@ fn a_self_signed_certificate() {
 }
 
 #[test]
+fn a_certificate_that_expires_in_a_few_days() {
+    let lab = Lab::new();
+    let server = testkit::serve(
+        Site::hardened(),
+        lab.ca.leaf(&["localhost"], Validity::ExpiresInDays(5)),
+        true,
+    );
+    let outcome = lab.scan_site(&server);
+    assert_eq!(problems(&outcome), ["web.tls-cert-expiring"]);
+    let expiring = find(&outcome, "web.tls-cert-expiring");
+    assert_eq!(expiring.severity, Severity::Medium);
+    // Five days from now at generation, so four or five whole days when the scan runs.
+    let days: i64 = expiring.details["days-left"].parse().unwrap();
+    assert!((4..=5).contains(&days), "{days}");
+    // A warning, not a failure: the site keeps its bonuses.
+    assert_eq!(graded(&outcome), (115, "A+"));
+}
+
+/// Fails the test, saying why, when the `openssl` command is missing.
+fn require_openssl() {
+    match Command::new("openssl").arg("version").output() {
+        Ok(out) if out.status.success() => {}
+        other => panic!(
+            "these tests need the `openssl` command on PATH (install the openssl package): {other:?}"
+        ),
+    }
+}
+
+/// A certificate authority and leaves made with the `openssl` command, for what neither rcgen
+/// nor a rustls server can produce: SHA-1 signatures and RSA keys under 2048 bits.
+struct OpensslLab {
+    dir: tempfile::TempDir,
+}
+
+impl OpensslLab {
+    /// A fresh RSA 2048 / SHA-256 CA; fails the test, saying why, when `openssl` is missing.
+    fn new() -> OpensslLab {
+        require_openssl();
+        let lab = OpensslLab {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        lab.openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-sha256",
+            "-days",
+            "365",
+            "-subj",
+            "/CN=preflight openssl test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ]);
+        lab
+    }
+
+    fn openssl(&self, args: &[&str]) {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "openssl {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// A leaf for `localhost` with an RSA key of `bits`, signed by the CA with `digest`;
+    /// written as `{name}.pem` and `{name}.key`.
+    fn leaf(&self, name: &str, bits: u32, digest: &str) {
+        std::fs::write(
+            self.dir.path().join("leaf.ext"),
+            "subjectAltName=DNS:localhost\nbasicConstraints=critical,CA:FALSE\n",
+        )
+        .unwrap();
+        let (key, csr, pem) = (
+            format!("{name}.key"),
+            format!("{name}.csr"),
+            format!("{name}.pem"),
+        );
+        self.openssl(&[
+            "req",
+            "-new",
+            "-newkey",
+            &format!("rsa:{bits}"),
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            &key,
+            "-out",
+            &csr,
+        ]);
+        self.openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-set_serial",
+            "2",
+            "-days",
+            "365",
+            &format!("-{digest}"),
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            &pem,
+        ]);
+    }
+
+    /// Serves the hardened site's page as `/index.html` with `openssl s_server` and the leaf
+    /// `name`, at the lowest security level so that weak keys and SHA-1 are served; TLS 1.0
+    /// and 1.1 stay off so the certificate is the site's only problem.
+    fn serve(&self, name: &str) -> OpensslServer {
+        std::fs::write(
+            self.dir.path().join("index.html"),
+            Site::hardened().response("/"),
+        )
+        .unwrap();
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let child = Command::new("openssl")
+            .args(["s_server", "-HTTP", "-quiet", "-no_tls1", "-no_tls1_1"])
+            .args(["-cipher", "DEFAULT@SECLEVEL=0"])
+            .args([
+                "-cert",
+                &format!("{name}.pem"),
+                "-key",
+                &format!("{name}.key"),
+            ])
+            .arg("-accept")
+            .arg(format!("127.0.0.1:{port}"))
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = OpensslServer { child, port };
+        let ready = (0..100).any(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        assert!(ready, "openssl s_server did not start on port {port}");
+        server
+    }
+
+    /// Scans the page `server` serves, with the http:// probe redirected to it.
+    fn scan(&self, server: &OpensslServer) -> Outcome {
+        let scanner = Scanner::new(Options {
+            ca_file: Some(self.dir.path().join("ca.pem")),
+            http_port: Some(testkit::redirect_to(server.port)),
+            ..Options::default()
+        })
+        .unwrap();
+        scanner.scan(&format!("https://localhost:{}/index.html", server.port))
+    }
+}
+
+/// An `openssl s_server`, stopped when dropped (a failing assertion included).
+struct OpensslServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for OpensslServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_certificate_signed_with_sha1() {
+    let lab = OpensslLab::new();
+    lab.leaf("sha1", 2048, "sha1");
+    let server = lab.serve("sha1");
+    let outcome = lab.scan(&server);
+    assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+    // The chain still leads to the trusted CA: SHA-1 is its own finding, not also distrust.
+    assert_eq!(problems(&outcome), ["web.tls-sha1-signature"]);
+    let sha1 = find(&outcome, "web.tls-sha1-signature");
+    assert_eq!(sha1.severity, Severity::High);
+    assert!(
+        sha1.message.contains("sha1WithRSAEncryption"),
+        "{}",
+        sha1.message
+    );
+    let cert = find(&outcome, "web.tls-certificate");
+    assert_eq!(cert.details["signature"], "sha1WithRSAEncryption");
+    assert_eq!(cert.details["key"], "RSA 2048");
+    assert_eq!(graded(&outcome), (80, "B+"));
+    // SHA-1 signatures are still checked: a CA that did not sign the leaf does not vouch for it.
+    let stranger = OpensslLab::new();
+    let outcome = stranger.scan(&server);
+    assert_eq!(
+        problems(&outcome),
+        ["web.tls-cert-untrusted", "web.tls-sha1-signature"]
+    );
+    assert_eq!(graded(&outcome), (0, "F"));
+}
+
+#[test]
+fn a_certificate_with_a_1024_bit_rsa_key() {
+    let lab = OpensslLab::new();
+    lab.leaf("weak", 1024, "sha256");
+    let server = lab.serve("weak");
+    let outcome = lab.scan(&server);
+    // The handshake completes although the key is too small to verify its signatures with.
+    assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+    assert_eq!(problems(&outcome), ["web.tls-weak-key"]);
+    let weak = find(&outcome, "web.tls-weak-key");
+    assert_eq!(weak.severity, Severity::High);
+    assert!(weak.message.contains("1024-bit RSA"), "{}", weak.message);
+    let cert = find(&outcome, "web.tls-certificate");
+    assert_eq!(cert.details["signature"], "sha256WithRSAEncryption");
+    assert_eq!(graded(&outcome), (80, "B+"));
+}
+
+#[test]
 fn a_server_that_accepts_tls_1_0() {
     let lab = Lab::new();
     let mut site = Site::hardened();
@@ -394,10 +628,11 @@ fn network_failures_are_warnings_that_name_the_cause() {
     assert!(outcome.warnings[0].message.contains("only http"));
 }
 
-/// The hand-built ClientHello against a real TLS 1.0 server, when the machine's OpenSSL can
-/// still be told to speak it.
+/// The hand-built ClientHello against a real TLS 1.0 server (OpenSSL still speaks it when
+/// told to).
 #[test]
 fn the_legacy_probe_against_openssl_s_server() {
+    require_openssl();
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("key.pem");
     let cert = dir.path().join("cert.pem");
@@ -420,9 +655,7 @@ fn the_legacy_probe_against_openssl_s_server() {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
-    if !made.is_ok_and(|s| s.success()) {
-        return; // No openssl on this machine: the fake TLS 1.0 server test covers the probe.
-    }
+    assert!(made.is_ok_and(|s| s.success()), "openssl req failed");
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
