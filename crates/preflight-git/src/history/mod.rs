@@ -14,7 +14,7 @@
 //! Reading order matters for speed. A pack stores most blobs as deltas against a base stored
 //! earlier in the same pack, and git writes packs newest history first, a file's latest version
 //! whole and older versions as deltas of newer ones. So the walk visits commits newest first,
-//! and the blobs it meets are sorted by pack offset in chunks of a few thousand before they go
+//! and the blobs it meets are sorted by pack offset in chunks (up to 32k blobs) before they go
 //! to the threads: each thread's small delta-base cache then holds the bases its deltas need,
 //! instead of re-inflating a chain for every version of a file. The first commit holding a
 //! blob does not depend on this order: attribution computes it, parents first.
