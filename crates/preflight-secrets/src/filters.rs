@@ -226,19 +226,30 @@ impl Filters {
             .then_some(DropReason::DocumentationExample)
     }
 
-    /// Whether `value` refers to another value (`${X}`, `os.environ[...]`, `process.env.X`).
+    /// Whether `value` refers to another value: by syntax (`${X}`, `os.environ[...]`,
+    /// `process.env.X`) or by being the name of one (see [`Filters::code_name`]).
     pub fn reference(&self, value: &[u8]) -> Option<DropReason> {
+        self.syntax_reference(value)
+            .or_else(|| self.code_name(value))
+    }
+
+    /// Whether `value` refers to another value by syntax: `${X}`, `$X`, `%(x)s`,
+    /// `os.environ[...]`, `process.env.X`, `{{ x }}`.
+    pub fn syntax_reference(&self, value: &[u8]) -> Option<DropReason> {
         let is_variable = value.first() == Some(&b'$')
             && value
                 .get(1)
                 .is_some_and(|&b| b == b'{' || b == b'(' || b.is_ascii_uppercase() || b == b'_');
         let is_format = value.starts_with(b"%(");
-        (is_variable
-            || is_format
-            || is_dotted_name(value)
-            || is_constant_name(value)
-            || self.references.is_match(value))
-        .then_some(DropReason::Reference)
+        (is_variable || is_format || self.references.is_match(value))
+            .then_some(DropReason::Reference)
+    }
+
+    /// Whether `value` is shaped like the name of a value in code: a dotted name
+    /// (`settings.api_key`) or a constant (`CLIENT_TRAFFIC_SECRET_0`). Values that begin with a
+    /// rule's documented prefix are not judged by this (the scanner's caller decides).
+    pub fn code_name(&self, value: &[u8]) -> Option<DropReason> {
+        (is_dotted_name(value) || is_constant_name(value)).then_some(DropReason::Reference)
     }
 
     /// Whether `value` is a placeholder, and which kind.

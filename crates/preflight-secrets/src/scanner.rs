@@ -494,11 +494,14 @@ impl Scanner {
             });
         }
         if !validated {
-            if let Some(reason) = self
-                .filters
-                .reference(value)
-                .or_else(|| self.filters.placeholder(value))
-            {
+            // A value that starts with the rule's own prefix (`mlsn.`, `dt0c01.`) is that
+            // provider's credential, not a name in code, however its random part reads.
+            let reference = if starts_with_keyword(rule, value) {
+                self.filters.syntax_reference(value)
+            } else {
+                self.filters.reference(value)
+            };
+            if let Some(reason) = reference.or_else(|| self.filters.placeholder(value)) {
                 return Some(reason);
             }
             if rule.is_generic() {
@@ -568,6 +571,16 @@ impl Scanner {
         }
         candidates.sort_by_key(|c| (c.secret.start, c.rule));
     }
+}
+
+/// Whether `value` begins, case-insensitively, with one of `rule`'s keywords of four characters
+/// or more: a documented prefix such as `mlsn.` or `sk_live_`.
+fn starts_with_keyword(rule: &Rule, value: &[u8]) -> bool {
+    rule.keywords.iter().any(|keyword| {
+        keyword.len() >= 4
+            && value.len() > keyword.len()
+            && value[..keyword.len()].eq_ignore_ascii_case(keyword.as_bytes())
+    })
 }
 
 /// Why a match of a rule that recognises public identifiers is not reported.

@@ -307,3 +307,43 @@ fn generic_rules_skip_unquoted_names_but_take_quoted_literals() {
         ["generic.password-assignment", "generic.token-assignment"]
     );
 }
+
+#[test]
+fn values_with_the_rules_own_prefix_are_not_taken_for_names_in_code() {
+    let mut rules = RuleSet::builtin().unwrap();
+    rules
+        .add_file(
+            "acme.toml",
+            r#"
+provider = "Acme"
+
+[[rules]]
+id = "acme.dotted-token"
+name = "Acme dotted token"
+severity = "high"
+keywords = ["acme."]
+pattern = '\b(acme\.[a-f]{16,}\.[a-f]{16,})\b'
+reference = "https://acme.example/rotate"
+examples = [
+  { text = "ACME_TOKEN=acme.deadbeefcafebabe.feedfacedecafbad", secret = "acme.deadbeefcafebabe.feedfacedecafbad" },
+  { text = "token: acme.fadedbeadcafefeed.badcabbedeafbeef", secret = "acme.fadedbeadcafefeed.badcabbedeafbeef" },
+]
+negative_examples = ["ACME_TOKEN=acme.", "ACME_TOKEN=${ACME_TOKEN}"]
+"#,
+            preflight_rules::Strictness::Custom,
+        )
+        .unwrap();
+    let scanner = Scanner::new(&rules, &ScanConfig::default());
+    // All-letter hex parts read like a dotted name, but the value carries the rule's prefix.
+    let outcome = scan(
+        &scanner,
+        b"ACME_TOKEN=acme.deadbeefcafebabe.feedfacedecafbad\n",
+    );
+    assert_eq!(ids(&outcome), ["acme.dotted-token"]);
+    // Syntax references and placeholders still drop prefixed values.
+    let outcome = scan(
+        &scanner,
+        b"ACME_TOKEN=acme.aaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaa\n",
+    );
+    assert!(ids(&outcome).is_empty(), "{:?}", ids(&outcome));
+}
