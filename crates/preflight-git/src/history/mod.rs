@@ -33,7 +33,7 @@ use preflight_findings::{
     CommitRef, Finding, Fingerprint, History, Location, LocationKind, Outcome, Warning,
 };
 
-use crate::{BlobScanner, GitError};
+use crate::{BlobScanner, GitError, blob};
 use attribute::SecretHistory;
 use walk::{Job, Walker};
 
@@ -121,16 +121,27 @@ pub fn scan<S: BlobScanner>(
     outcome.warnings.extend(walker.warnings.iter().cloned());
     let mut hits = Vec::new();
     let mut skipped = Vec::new();
+    let mut first = std::collections::HashMap::new();
     for part in scanned {
         skipped.extend(part.warnings);
         outcome.stats.add(part.stats);
         hits.extend(part.hits);
+        for (fingerprint, finding) in part.first {
+            first.entry(fingerprint).or_insert(finding);
+        }
     }
     // Threads finish in any order; sorted, the report is the same from run to run.
     skipped.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     outcome.warnings.extend(skipped);
     hits.sort_by_key(|hit| hit.index);
-    outcome.findings = report(&repo, &graph, &walker, hits);
+    let found = Found {
+        repo: &repo,
+        graph: &graph,
+        walker: &walker,
+        scanner,
+        max_size: options.max_blob_size,
+    };
+    outcome.findings = found.report(hits, first);
     Ok(outcome)
 }
 
@@ -267,110 +278,134 @@ pub fn blob_ids(path: &Path, options: &HistoryOptions) -> Result<Vec<String>, Gi
     Ok(ids)
 }
 
-/// One finding of a secret in one blob.
+/// One blob holding a secret.
 struct Sighting {
     blob: u32,
     id: ObjectId,
     path: String,
-    finding: Finding,
 }
 
-/// One secret: its findings in each blob that holds it.
+/// One secret and the blobs that hold it.
 struct Secret {
+    fingerprint: Fingerprint,
     sightings: Vec<Sighting>,
 }
 
-/// Groups findings by fingerprint and turns each group into one finding with its history.
-fn report(
-    repo: &gix::Repository,
-    graph: &graph::Graph,
-    walker: &Walker<'_>,
-    hits: Vec<scan::Hit>,
-) -> Vec<Finding> {
-    let mut secrets: Vec<Secret> = Vec::new();
-    let mut by_fingerprint: std::collections::HashMap<Fingerprint, usize> = Default::default();
-    let mut secrets_of_blob: std::collections::HashMap<u32, Vec<u32>> = Default::default();
-    for hit in hits {
-        for finding in hit.findings {
-            let next = secrets.len();
-            let s = *by_fingerprint
-                .entry(finding.fingerprint.clone())
-                .or_insert(next);
-            if s == next {
-                secrets.push(Secret {
-                    sightings: Vec::new(),
-                });
-            }
-            let of_blob = secrets_of_blob.entry(hit.index).or_default();
-            if !of_blob.contains(&(s as u32)) {
-                of_blob.push(s as u32);
-            }
-            secrets[s].sightings.push(Sighting {
-                blob: hit.index,
-                id: hit.id,
-                path: hit.path.clone(),
-                finding,
-            });
-        }
-    }
-    let histories = attribute::attribute(graph, walker, &secrets_of_blob, secrets.len());
-    let mut found: Vec<(Secret, SecretHistory)> = secrets.into_iter().zip(histories).collect();
-    // Oldest first, in the order the secrets entered history; those no commit holds last.
-    found.sort_by_key(|(_, history)| history.first.as_ref().map_or(u32::MAX, |f| f.0));
-    found
-        .into_iter()
-        .map(|(secret, history)| locate(repo, graph, secret, history))
-        .collect()
+/// What the report of a history scan needs.
+struct Found<'a, S> {
+    repo: &'a gix::Repository,
+    graph: &'a graph::Graph,
+    walker: &'a Walker<'a>,
+    scanner: &'a S,
+    max_size: u64,
 }
 
-/// The finding for one secret: the one in the blob where it entered, moved to that commit's
-/// path.
-fn locate(
-    repo: &gix::Repository,
-    graph: &graph::Graph,
-    secret: Secret,
-    history: SecretHistory,
-) -> Finding {
-    let mut sightings = secret.sightings;
-    let best = history
-        .first
-        .as_ref()
-        .and_then(|(_, _, blob)| sightings.iter().position(|s| s.blob == *blob));
-    let sighting = sightings.swap_remove(best.unwrap_or(0));
-    let mut finding = sighting.finding;
-    let path = history
-        .first
-        .as_ref()
-        .map_or(sighting.path, |(_, path, _)| path.clone());
-    finding.location = Location {
-        kind: LocationKind::GitHistory,
-        path,
-        line: finding.location.line,
-        column: finding.location.column,
-    };
-    finding = finding.with_detail("blob", sighting.id.to_string());
-    if let Some((commit, _, _)) = &history.first {
-        let introduced = commit_ref(
-            repo,
-            &graph.commits[*commit as usize].id,
-            &finding.location.path,
-        );
-        let removed = history
-            .removed
-            .as_ref()
-            .map(|(commit, path)| commit_ref(repo, &graph.commits[*commit as usize].id, path));
-        finding.history = Some(History {
-            introduced,
-            removed,
-            commits: history.commits,
-            paths: history.paths,
-            in_head: history.in_head,
-            in_worktree: None,
-        });
-    } else {
-        finding = finding.with_detail("reachable", "no commit of the scan holds this blob");
+impl<S: BlobScanner> Found<'_, S> {
+    /// Groups the blobs' secrets by fingerprint and turns each group into one finding with its
+    /// history; `first` holds a finding of each secret for when its blob cannot be read again.
+    fn report(
+        &self,
+        hits: Vec<scan::Hit>,
+        mut first: std::collections::HashMap<Fingerprint, Finding>,
+    ) -> Vec<Finding> {
+        let mut secrets: Vec<Secret> = Vec::new();
+        let mut by_fingerprint: std::collections::HashMap<Fingerprint, usize> = Default::default();
+        let mut secrets_of_blob: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+        for hit in hits {
+            for fingerprint in hit.secrets {
+                let next = secrets.len();
+                let s = *by_fingerprint.entry(fingerprint.clone()).or_insert(next);
+                if s == next {
+                    secrets.push(Secret {
+                        fingerprint,
+                        sightings: Vec::new(),
+                    });
+                }
+                secrets_of_blob.entry(hit.index).or_default().push(s as u32);
+                secrets[s].sightings.push(Sighting {
+                    blob: hit.index,
+                    id: hit.id,
+                    path: hit.path.clone(),
+                });
+            }
+        }
+        let histories =
+            attribute::attribute(self.graph, self.walker, &secrets_of_blob, secrets.len());
+        let mut found: Vec<(Secret, SecretHistory)> = secrets.into_iter().zip(histories).collect();
+        // Oldest first, in the order the secrets entered history; those no commit holds last.
+        found.sort_by_key(|(_, history)| history.first.as_ref().map_or(u32::MAX, |f| f.0));
+        let mut scratch = self.scanner.scratch();
+        let mut buf = Vec::new();
+        found
+            .into_iter()
+            .filter_map(|(secret, history)| {
+                // The blob where the secret entered, at the path it entered by.
+                let mut sightings = secret.sightings;
+                let best = history
+                    .first
+                    .as_ref()
+                    .and_then(|(_, _, blob)| sightings.iter().position(|s| s.blob == *blob));
+                let sighting = sightings.swap_remove(best.unwrap_or(0));
+                let finding = self
+                    .rescan(&sighting, &secret.fingerprint, &mut scratch, &mut buf)
+                    .or_else(|| first.remove(&secret.fingerprint))?;
+                Some(self.locate(finding, sighting, history))
+            })
+            .collect()
     }
-    finding
+
+    /// The finding of `fingerprint` in the blob of `sighting`, scanned again.
+    fn rescan(
+        &self,
+        sighting: &Sighting,
+        fingerprint: &Fingerprint,
+        scratch: &mut S::Scratch,
+        buf: &mut Vec<u8>,
+    ) -> Option<Finding> {
+        let bytes = blob::read(self.repo, &sighting.id, &sighting.path, self.max_size, buf).ok()?;
+        self.scanner
+            .scan(bytes, &sighting.path, scratch)
+            .into_iter()
+            .find(|f| f.fingerprint == *fingerprint)
+    }
+
+    /// The finding for one secret, moved to the path where it entered history.
+    fn locate(&self, mut finding: Finding, sighting: Sighting, history: SecretHistory) -> Finding {
+        let (repo, graph) = (self.repo, self.graph);
+        let path = history
+            .first
+            .as_ref()
+            .map_or(sighting.path, |(_, path, _)| path.clone());
+        finding.location = Location {
+            kind: LocationKind::GitHistory,
+            path,
+            line: finding.location.line,
+            column: finding.location.column,
+        };
+        finding = finding.with_detail("blob", sighting.id.to_string());
+        if let Some((commit, _, _)) = &history.first {
+            let introduced = commit_ref(
+                repo,
+                &graph.commits[*commit as usize].id,
+                &finding.location.path,
+            );
+            let removed = history
+                .removed
+                .as_ref()
+                .map(|(commit, path)| commit_ref(repo, &graph.commits[*commit as usize].id, path));
+            finding.history = Some(History {
+                introduced,
+                removed,
+                commits: history.commits,
+                paths: history.paths,
+                in_head: history.in_head,
+                in_worktree: None,
+            });
+        } else {
+            finding = finding.with_detail("reachable", "no commit of the scan holds this blob");
+        }
+        finding
+    }
 }
 
 /// A commit as reported: id, author, date and summary, with the path the secret had there.

@@ -8,7 +8,9 @@ use std::sync::Mutex;
 use std::sync::mpsc::Receiver;
 
 use gix::ObjectId;
-use preflight_findings::{Finding, Stats, Warning};
+use std::collections::HashMap;
+
+use preflight_findings::{Finding, Fingerprint, Stats, Warning};
 
 use super::walk::Job;
 use crate::BlobScanner;
@@ -17,7 +19,7 @@ use crate::blob;
 /// The delta-base cache of each scanning thread.
 const PACK_CACHE_BYTES: usize = 24 * 1024 * 1024;
 
-/// The findings in one blob.
+/// The secrets found in one blob.
 pub(crate) struct Hit {
     /// The blob's index in the walk.
     pub index: u32,
@@ -25,15 +27,21 @@ pub(crate) struct Hit {
     pub id: ObjectId,
     /// The path it was scanned under.
     pub path: String,
-    /// What the scanner found.
-    pub findings: Vec<Finding>,
+    /// The fingerprints of its findings, each once, in the order found.
+    pub secrets: Vec<Fingerprint>,
 }
 
 /// What one scanning thread found.
+///
+/// A secret kept in a file for years is found again in every version of that file, so full
+/// findings are not kept per blob: only fingerprints, and one finding per distinct secret.
+/// The report scans again the one blob it shows for each secret.
 #[derive(Default)]
 pub(crate) struct Scanned {
     /// Blobs with findings.
     pub hits: Vec<Hit>,
+    /// The first finding of each distinct secret this thread met.
+    pub first: HashMap<Fingerprint, Finding>,
     /// Blobs not scanned, and why.
     pub warnings: Vec<Warning>,
     /// Counters.
@@ -71,14 +79,24 @@ pub(crate) fn work<S: BlobScanner>(
                     out.stats.scanned += 1;
                     out.stats.bytes += bytes.len() as u64;
                     let findings = scanner.scan(bytes, &job.path, &mut scratch);
-                    if !findings.is_empty() {
-                        out.hits.push(Hit {
-                            index: job.index,
-                            id: job.id,
-                            path: job.path,
-                            findings,
-                        });
+                    if findings.is_empty() {
+                        continue;
                     }
+                    let mut secrets: Vec<Fingerprint> = Vec::new();
+                    for finding in findings {
+                        if !secrets.contains(&finding.fingerprint) {
+                            secrets.push(finding.fingerprint.clone());
+                        }
+                        if !out.first.contains_key(&finding.fingerprint) {
+                            out.first.insert(finding.fingerprint.clone(), finding);
+                        }
+                    }
+                    out.hits.push(Hit {
+                        index: job.index,
+                        id: job.id,
+                        path: job.path,
+                        secrets,
+                    });
                 }
                 Err(warning) => {
                     out.stats.skipped += 1;
