@@ -122,7 +122,8 @@ out=bench/results/$(date +%F)-history-$name.md
   echo
   echo "$ratio"
   echo
-  python3 bench/measure.py report "$results"
+  # The repository's location on this machine means nothing elsewhere.
+  python3 bench/measure.py report "$results" | sed "s|$repo|REPO|g"
 } > "$out"
 cat "$out"
 say "written to $out"
