@@ -88,7 +88,10 @@ pub fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
     }
     let mut options = walk_options(&scan);
     options.threads = args.threads.unwrap_or(0);
+    let progress = output::Progress::start(global);
+    progress.step("scanning files");
     let outcome = scan_paths(&roots, &options, &scanner);
+    drop(progress);
     let context = Context {
         rules: rule_docs(&scanner),
         checks_run: vec!["secrets".to_string()],

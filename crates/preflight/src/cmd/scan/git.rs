@@ -42,7 +42,10 @@ pub fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
             threads: args.threads.unwrap_or(0),
         };
         let blobs = EngineBlobs::history(Arc::clone(&scanner));
+        let progress = output::Progress::start(global);
+        progress.step("scanning git history");
         let mut outcome = history::scan(&repo, &blobs, &options)?;
+        drop(progress);
         if !outcome.findings.is_empty()
             && let Some(present) = history::tracked_fingerprints(&repo, &blobs)
         {
