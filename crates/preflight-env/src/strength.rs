@@ -156,7 +156,7 @@ const KNOWN_DEFAULTS: &[&str] = &[
     "default",
     "insecure",
     "s3cr3t",
-    "sk_test_4ec39hqlyjwdarjtt1zdp7dc",
+    "sk_test_4ec39hqlyjwdarjtt1zdp7dc", // preflight:allow (synthetic test value)
     "wjalrxutnfemi/k7mdeng/bpxrficyexamplekey",
     "akiaiosfodnn7example",
 ];

@@ -725,7 +725,7 @@ mod tests {
             allow_localhost: false,
         };
         let good =
-            "postgresql://orders:kQ9vT2mX7pL4wZ8rB6nY@db.internal:5432/orders?sslmode=require";
+            "postgresql://orders:kQ9vT2mX7pL4wZ8rB6nY@db.internal:5432/orders?sslmode=require"; // preflight:allow (synthetic test value)
         assert!(codes_for(&kind, good, P).is_empty());
         assert_eq!(
             codes_for(&kind, "postgresql://user:password@host:port/dbname", P),
@@ -746,7 +746,7 @@ mod tests {
         assert_eq!(
             codes_for(
                 &kind,
-                "postgresql://orders:kQ9vT2mX7pL4wZ8rB6nY@db.internal/orders?sslmode=prefer",
+                "postgresql://orders:kQ9vT2mX7pL4wZ8rB6nY@db.internal/orders?sslmode=prefer", // preflight:allow (synthetic test value)
                 P
             ),
             [codes::DATABASE_SSLMODE]

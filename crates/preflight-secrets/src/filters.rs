@@ -474,7 +474,7 @@ mod tests {
             }
         }
         for value in [
-            "sk_live_4qFh7TzK2mLw9RcVxB3nYd8P",
+            "sk_live_4qFh7TzK2mLw9RcVxB3nYd8P", // preflight:allow (synthetic test value)
             "Zr8#kq2!Lw9vTb",
             "$2y$05$zgjczyp96jCIp//CGmnWiefhd7G3l54IdsZoV4IwA1UWtd04L0lE2",
             "Kx9:mQ2$w7Lp4vRt",
@@ -487,7 +487,7 @@ mod tests {
     #[test]
     fn runs_inside_random_values_are_part_of_the_format() {
         // A Dropbox long-lived token: ten `A`s between random parts.
-        let dropbox = "k3Xq9Lm2Vw7AAAAAAAAAAZr8Tb4Nc1Hd5Tf3Jm6Ps0YeGq2Wx9Kv4Lb7Hn3Mz8Rp";
+        let dropbox = "k3Xq9Lm2Vw7AAAAAAAAAAZr8Tb4Nc1Hd5Tf3Jm6Ps0YeGq2Wx9Kv4Lb7Hn3Mz8Rp"; // preflight:allow (synthetic test value)
         assert_eq!(placeholder(dropbox), None);
         assert!(placeholder("AKIA0000000000000000").is_some());
         assert!(placeholder("sk_live_00000000000000Xz9q").is_some());
@@ -526,12 +526,12 @@ mod tests {
         // Tokens whose random parts start with a letter are not dotted names.
         assert!(
             filters
-                .reference(b"mlsn.e2b7c4f19a3d5e8b0c6f2a4d9e1b7c3f5a8d0e2b4c6f9a1d3e5b7c9f0a2d4e6b")
+                .reference(b"mlsn.e2b7c4f19a3d5e8b0c6f2a4d9e1b7c3f5a8d0e2b4c6f9a1d3e5b7c9f0a2d4e6b") // preflight:allow (synthetic test value)
                 .is_none()
         );
         assert!(
             filters
-                .reference(b"dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM")
+                .reference(b"dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM") // preflight:allow (synthetic test value)
                 .is_none()
         );
         assert!(filters.reference(b"settings.WIN32_ERROR_2024").is_some());
@@ -543,7 +543,7 @@ mod tests {
         );
         assert!(filters.reference(b"CLIENT_TRAFFIC_SECRET_0").is_some());
         assert!(filters.reference(b"K7QX_P2ZV_9RMW_4TNB_8JHL").is_none());
-        assert!(filters.reference(b"AKIAQ3EGT5OPLMNB7XYZ").is_none());
+        assert!(filters.reference(b"AKIAQ3EGT5OPLMNB7XYZ").is_none()); // preflight:allow (synthetic test value)
         assert!(
             filters
                 .reference(b"client.oauth2Client.sha256_digest")
@@ -565,7 +565,7 @@ mod tests {
         );
         assert!(
             filters
-                .documentation_example(b"AKIAQ3EGT5OPLMNB7XYZ")
+                .documentation_example(b"AKIAQ3EGT5OPLMNB7XYZ") // preflight:allow (synthetic test value)
                 .is_none()
         );
     }

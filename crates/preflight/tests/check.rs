@@ -303,3 +303,11 @@ fn a_check_of_a_missing_directory_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no-such-dir"));
 }
+
+#[test]
+fn preflight_s_own_repository_passes_its_own_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = preflight(&root, &["check", "--no-history", "--format", "json", "."]);
+    let report = json(&output);
+    assert_eq!(output.status.code(), Some(0), "{:?}", ids(&report));
+}

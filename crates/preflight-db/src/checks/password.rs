@@ -64,7 +64,7 @@ mod tests {
 
     #[test]
     fn short_and_weak_passwords_are_reported_without_the_value() {
-        let findings = check_url("postgres://shop:shop2024@db/shop", 20);
+        let findings = check_url("postgres://shop:shop2024@db/shop", 20); // preflight:allow (synthetic test value)
         let ids: Vec<&str> = findings.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(ids, ["db.password-short", "db.password-weak"]);
         for finding in &findings {
@@ -75,7 +75,7 @@ mod tests {
 
     #[test]
     fn long_random_passwords_pass_and_the_minimum_is_configurable() {
-        let url = "postgres://app:Xq7pL2vN9rT4wZ8bK3mC6hJ1@db/shop";
+        let url = "postgres://app:Xq7pL2vN9rT4wZ8bK3mC6hJ1@db/shop"; // preflight:allow (synthetic test value)
         assert!(check_url(url, 20).is_empty());
         let findings = check_url(url, 32);
         assert_eq!(findings.len(), 1);

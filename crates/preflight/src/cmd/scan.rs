@@ -340,7 +340,7 @@ mod tests {
     #[test]
     fn the_secrets_check_scans_the_project_root() {
         let dir = tempfile::tempdir().unwrap();
-        let key = "sk_live_4qFh7TzK2mLw9RcVxB3nYd8PzQ1";
+        let key = "sk_live_4qFh7TzK2mLw9RcVxB3nYd8PzQ1"; // preflight:allow (synthetic test value)
         std::fs::write(
             dir.path().join(".env"),
             format!("STRIPE_SECRET_KEY={key}\n"),
