@@ -34,7 +34,7 @@ mod error;
 mod facts;
 mod tls;
 
-use preflight_findings::{Check, Outcome, Project, Redacted, Stats, Warning};
+use preflight_findings::{Check, Outcome, Project, Redacted, Warning};
 use time::Date;
 
 pub use codes::CODES;
@@ -95,10 +95,6 @@ async fn inspect_async(
     checks::password::check(&mut out, info, config.min_password_length);
     Ok(Outcome {
         findings: out.findings,
-        stats: Stats {
-            scanned: 1,
-            ..Stats::default()
-        },
         ..Outcome::default()
     })
 }

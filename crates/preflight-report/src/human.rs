@@ -313,12 +313,15 @@ fn write_summary(report: &Report, palette: &Palette, out: &mut dyn Write) -> io:
             severity_counts(report)
         )
     };
+    // Live checks read no files: their summary names no file count.
     let stats = &report.stats;
-    summary.push_str(&format!(
-        " in {} ({})",
-        plural(stats.scanned as usize, "file", "files"),
-        human_bytes(stats.bytes)
-    ));
+    if stats.scanned > 0 || stats.skipped > 0 {
+        summary.push_str(&format!(
+            " in {} ({})",
+            plural(stats.scanned as usize, "file", "files"),
+            human_bytes(stats.bytes)
+        ));
+    }
     if stats.skipped > 0 {
         summary.push_str(&format!(", {} skipped", stats.skipped));
     }

@@ -5,7 +5,7 @@
 //! redirect chain, 11 for the `https://` chain, one CORS probe, one 404 probe and two legacy
 //! TLS probes, each bounded by the connect and read timeouts.
 
-use preflight_findings::{Outcome, Stats, Warning};
+use preflight_findings::{Outcome, Warning};
 
 use crate::codes::finding;
 use crate::cors::PROBE_ORIGIN;
@@ -91,11 +91,6 @@ impl Scanner {
             Scheme::Https => Some(self.follow(&entry)),
         };
         let main = main_chain.as_ref().unwrap_or(&http_chain);
-        outcome.stats = Stats {
-            scanned: 1,
-            ..Stats::default()
-        };
-
         if let Some(error) = &http_chain.error {
             let unreachable = http_chain.responses.is_empty()
                 && matches!(error, FetchError::Refused { .. } | FetchError::Dns { .. });
