@@ -129,6 +129,21 @@ fn one_report_holds_working_tree_history_hygiene_and_configuration() {
     );
 }
 
+/// `preflight scan` of `root` with the baseline `baseline.json`, as JSON.
+fn scan_with_baseline(root: &Path) -> Output {
+    preflight(
+        root,
+        &[
+            "scan",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+            ".",
+        ],
+    )
+}
+
 #[test]
 fn a_baseline_hides_accepted_findings_without_churn_or_secrets() {
     let dir = tempfile::tempdir().unwrap();
@@ -141,7 +156,7 @@ fn a_baseline_hides_accepted_findings_without_churn_or_secrets() {
     let baseline = std::fs::read_to_string(root.join("baseline.json")).unwrap();
     assert!(baseline.contains("stripe.secret-key") && !baseline.contains(&secret));
 
-    let hidden = preflight(root, &["scan", "--baseline", "baseline.json", "."]);
+    let hidden = scan_with_baseline(root);
     assert_eq!(hidden.status.code(), Some(0));
     // The secret moves down the file: the baseline is keyed by its hash, not its line.
     write(
@@ -149,17 +164,7 @@ fn a_baseline_hides_accepted_findings_without_churn_or_secrets() {
         "settings.py",
         &format!("import os\n\n\nKEY = \"{secret}\"\n"),
     );
-    let moved = preflight(
-        root,
-        &[
-            "scan",
-            "--baseline",
-            "baseline.json",
-            "--format",
-            "json",
-            ".",
-        ],
-    );
+    let moved = scan_with_baseline(root);
     assert_eq!(
         moved.status.code(),
         Some(0),
@@ -169,17 +174,7 @@ fn a_baseline_hides_accepted_findings_without_churn_or_secrets() {
     // A new secret is reported.
     let other = example("openai.project-key");
     write(root, "client.py", &format!("KEY = \"{other}\"\n"));
-    let new = preflight(
-        root,
-        &[
-            "scan",
-            "--baseline",
-            "baseline.json",
-            "--format",
-            "json",
-            ".",
-        ],
-    );
+    let new = scan_with_baseline(root);
     assert_eq!(new.status.code(), Some(1));
     assert_eq!(ids(&json(&new)), ["openai.project-key"]);
     // An expired entry hides nothing.
@@ -188,17 +183,7 @@ fn a_baseline_hides_accepted_findings_without_churn_or_secrets() {
         "\"expires\": \"2020-01-01\",\n      \"fingerprint\"",
     );
     write(root, "baseline.json", &expired);
-    let shown = preflight(
-        root,
-        &[
-            "scan",
-            "--baseline",
-            "baseline.json",
-            "--format",
-            "json",
-            ".",
-        ],
-    );
+    let shown = scan_with_baseline(root);
     assert!(ids(&json(&shown)).iter().any(|f| f == "stripe.secret-key"));
 }
 
