@@ -19,6 +19,7 @@ repo=$(cd "$1" && pwd)
 reps=${2:-3}
 name=${3:-$(basename "$repo" .git)}
 cd "$(dirname "$0")/.."
+. bench/machine.sh
 work=bench/work
 venv=$work/venv
 results=$work/results-history-$name.jsonl
@@ -66,7 +67,7 @@ kingfisher_cmd=("$kingfisher" scan --no-validate --no-update-check --git-history
 
 # --- measure, taking turns -------------------------------------------------------------------
 : > "$results"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+load_before=$(load_average)
 measure() { python3 bench/measure.py run "$results" "$@"; }
 group="history of $name"
 say "measuring, $reps repetitions each"
@@ -74,7 +75,7 @@ for _ in $(seq "$reps"); do
   measure "$group" preflight "$bytes" 1 -- "${preflight_cmd[@]}"
   measure "$group" kingfisher "$bytes" 1 -- "${kingfisher_cmd[@]}"
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+load_after=$(load_average)
 
 # --- the report ------------------------------------------------------------------------------
 ratio=$(python3 - "$results" <<'EOF'
@@ -100,12 +101,7 @@ out=bench/results/$(date +%F)-history-$name.md
   echo
   echo "## Machine"
   echo
-  echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1), $(nproc) cores available"
-  echo "- Memory: $(free -g 2>/dev/null | awk '/^Mem:/ { print $2 " GiB" }')"
-  echo "- OS: $(uname -sr)"
-  echo "- Load average (1, 5, 15 min) before the runs: $load_before; after: $load_after." \
-    "Other work on the machine competes for the cores and inflates wall times; CPU times are" \
-    "much less affected."
+  machine_section "$load_before" "$load_after"
   echo
   echo "## Repository"
   echo

@@ -11,6 +11,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. bench/machine.sh
 size=${1:-full}
 reps=${2:-3}
 case $size in full | small) ;; *) echo "usage: bench/run.sh [full|small] [REPETITIONS]" >&2; exit 2 ;; esac
@@ -94,7 +95,7 @@ detect_cmd=("$venv/bin/detect-secrets" scan --all-files)
 
 # --- (e, f) measure --------------------------------------------------------------------------
 : > "$results"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+load_before=$(load_average)
 measure() { python3 bench/measure.py run "$results" "$@"; }
 group="$size corpus"
 say "measuring, $reps repetitions each"
@@ -125,7 +126,7 @@ for _ in $(seq 10); do
   measure "pre-commit, one file" kingfisher "$precommit_bytes" 1 -- "${kingfisher_cmd[@]}" "$precommit"
 done
 
-load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+load_after=$(load_average)
 
 # --- the report ------------------------------------------------------------------------------
 out=bench/results/$(date +%F)-$size.md
@@ -136,12 +137,7 @@ out=bench/results/$(date +%F)-$size.md
   echo
   echo "## Machine"
   echo
-  echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1), $(nproc) cores available"
-  echo "- Memory: $(free -g 2>/dev/null | awk '/^Mem:/ { print $2 " GiB" }')"
-  echo "- OS: $(uname -sr)"
-  echo "- Load average (1, 5, 15 min) before the runs: $load_before; after: $load_after." \
-    "Other work on the machine competes for the cores and inflates wall times; CPU times are" \
-    "much less affected."
+  machine_section "$load_before" "$load_after"
   echo "- Corpus: $corpus_files files, $corpus_bytes bytes ($(du -sh "$corpus" | cut -f1) on disk), page cache warm"
   echo
   echo "## Versions"
