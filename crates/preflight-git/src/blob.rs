@@ -50,11 +50,34 @@ pub(crate) fn read<'b>(
             )));
         }
     };
-    if data.data.starts_with(LFS_POINTER) {
-        return Err(warn(format!(
-            "Git LFS pointer (blob {id}): the file's content is stored outside the repository \
-             and was not scanned"
-        )));
+    checked(id, path, data.data, max_size)
+}
+
+/// `data`, the content of blob `id` at `path`, unless it is larger than `max_size` or an LFS
+/// pointer; then the error is a warning naming the object and path.
+pub(crate) fn checked<'b>(
+    id: &ObjectId,
+    path: &str,
+    data: &'b [u8],
+    max_size: u64,
+) -> Result<&'b [u8], Warning> {
+    if data.len() as u64 > max_size {
+        return Err(Warning::at(
+            path,
+            format!(
+                "blob {id} is {} bytes, over the {max_size}-byte limit; not scanned",
+                data.len()
+            ),
+        ));
     }
-    Ok(data.data)
+    if data.starts_with(LFS_POINTER) {
+        return Err(Warning::at(
+            path,
+            format!(
+                "Git LFS pointer (blob {id}): the file's content is stored outside the \
+                 repository and was not scanned"
+            ),
+        ));
+    }
+    Ok(data)
 }

@@ -4,20 +4,15 @@
 //! The scan runs in three steps:
 //! 1. [`graph`] lists the commits to cover (all references, or an incremental range) in
 //!    topological order;
-//! 2. [`walk`] reads each distinct tree once, meeting each distinct blob once, while the
-//!    [`scan`] threads read and scan the blobs it found so far: both cores are busy from the
-//!    first tree on, with no serial phase between walking and scanning;
+//! 2. [`walk`] reads each distinct tree once, meeting each distinct blob once; then [`scan`]
+//!    reads those blobs on several threads, decoding whole packs where the scan wants much of
+//!    them (each object once, from its already-decoded delta base) and looking up the rest;
 //! 3. [`attribute`] takes the blobs that produced findings, groups findings by fingerprint (one
 //!    secret may live in many blobs as a file is edited) and computes each secret's
 //!    [`History`](preflight_findings::History).
 //!
-//! Reading order matters for speed. A pack stores most blobs as deltas against a base stored
-//! earlier in the same pack, and git writes packs newest history first, a file's latest version
-//! whole and older versions as deltas of newer ones. So the walk visits commits newest first,
-//! and the blobs it meets are sorted by pack offset in chunks (up to 32k blobs) before they go
-//! to the threads: each thread's small delta-base cache then holds the bases its deltas need,
-//! instead of re-inflating a chain for every version of a file. The first commit holding a
-//! blob does not depend on this order: attribution computes it, parents first.
+//! The walk visits commits newest first; the first commit holding a blob does not depend on
+//! that order: attribution computes it, parents first.
 
 mod attribute;
 mod graph;
@@ -26,7 +21,6 @@ mod walk;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::{Mutex, mpsc};
 
 use gix::ObjectId;
 use preflight_findings::{
@@ -85,7 +79,6 @@ pub fn scan<S: BlobScanner>(
     let repo = crate::repo::open(path)?;
     let mut warnings = Vec::new();
     let graph = graph::build(&repo, &options.selection, &mut warnings)?;
-    let sync = repo.clone().into_sync();
     let threads = if options.threads == 0 {
         std::thread::available_parallelism()
             .map_or(2, |n| n.get())
@@ -93,46 +86,24 @@ pub fn scan<S: BlobScanner>(
     } else {
         options.threads
     };
-
-    // Unbounded: the walk never waits for the scanners (it is the faster of the two), and a
-    // scanning thread that dies cannot leave it blocked. The queue holds at most every blob's
-    // id and path once, which the walk's own memo is about the size of anyway.
-    let (sender, receiver) = mpsc::channel::<Vec<Job>>();
-    let receiver = Mutex::new(receiver);
-    let (walker, scanned) = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| scope.spawn(|| scan::work(&sync, scanner, &receiver, options.max_blob_size)))
-            .collect();
-        let mut order = PackOrder::new(&repo, sender);
-        let mut walker = walk_all(&repo, &graph, options, &mut |job| order.push(job));
-        order.finish();
-        walker.shrink();
-        let scanned: Vec<scan::Scanned> = workers
-            .into_iter()
-            .map(|w| w.join().expect("a scanning thread panicked"))
-            .collect();
-        (walker, scanned)
-    });
+    let mut jobs = Vec::new();
+    let mut walker = walk_all(&repo, &graph, options, &mut |job| jobs.push(job));
+    walker.shrink();
+    let scanned = scan::scan_all(&repo, scanner, &jobs, threads, options.max_blob_size);
+    drop(jobs);
 
     let mut outcome = Outcome {
         warnings,
         ..Outcome::default()
     };
     outcome.warnings.extend(walker.warnings.iter().cloned());
-    let mut hits = Vec::new();
-    let mut skipped = Vec::new();
-    let mut first = std::collections::HashMap::new();
-    for part in scanned {
-        skipped.extend(part.warnings);
-        outcome.stats.add(part.stats);
-        hits.extend(part.hits);
-        for (fingerprint, finding) in part.first {
-            first.entry(fingerprint).or_insert(finding);
-        }
-    }
+    let mut skipped = scanned.warnings;
     // Threads finish in any order; sorted, the report is the same from run to run.
     skipped.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     outcome.warnings.extend(skipped);
+    outcome.stats.add(scanned.stats);
+    let mut hits = scanned.hits;
+    let first = scanned.first;
     hits.sort_by_key(|hit| hit.index);
     let found = Found {
         repo: &repo,
@@ -143,93 +114,6 @@ pub fn scan<S: BlobScanner>(
     };
     outcome.findings = found.report(hits, first);
     Ok(outcome)
-}
-
-/// Blobs met in a row before they are sorted by pack offset and handed to the threads: a small
-/// first chunk so that the threads start at once, then doubling up to [`CHUNK`].
-const FIRST_CHUNK: usize = 2048;
-
-/// The largest chunk. Within a chunk the threads read in pack order; across chunk boundaries
-/// some delta bases are inflated twice. 32k blobs cost about 1% more CPU than one sort of every
-/// blob on a 27k-commit history, 4k about 8%.
-const CHUNK: usize = 32768;
-
-/// Blobs per batch taken by a scanning thread: whole runs of the pack, so that the two threads'
-/// delta caches rarely need the same bases.
-const BATCH: usize = 256;
-
-/// Hands the walk's blobs to the scanning threads in batches, sorted by where they are stored
-/// (pack by pack, in pack order, then loose objects) within each chunk.
-struct PackOrder {
-    indices: Vec<gix::odb::pack::index::File>,
-    pending: Vec<(usize, u64, Job)>,
-    chunk: usize,
-    sender: mpsc::Sender<Vec<Job>>,
-}
-
-impl PackOrder {
-    fn new(repo: &gix::Repository, sender: mpsc::Sender<Vec<Job>>) -> Self {
-        // Pack offsets come straight from the pack indices (a binary search in a mapped file
-        // per blob); objects in no index here (loose, or in an alternate) go last in a chunk.
-        let pack_dir = repo.objects.store_ref().path().join("pack");
-        let mut index_paths: Vec<std::path::PathBuf> = std::fs::read_dir(&pack_dir)
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|e| e == "idx"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        index_paths.sort();
-        let indices = index_paths
-            .iter()
-            .filter_map(|path| gix::odb::pack::index::File::at(path, repo.object_hash()).ok())
-            .collect();
-        PackOrder {
-            indices,
-            pending: Vec::new(),
-            chunk: FIRST_CHUNK,
-            sender,
-        }
-    }
-
-    fn push(&mut self, job: Job) {
-        let found = self.indices.iter().enumerate().find_map(|(pack, index)| {
-            index
-                .lookup(job.id)
-                .map(|entry| (pack, index.pack_offset_at_index(entry)))
-        });
-        let (pack, offset) = found.unwrap_or((usize::MAX, u64::from(job.index)));
-        self.pending.push((pack, offset, job));
-        if self.pending.len() >= self.chunk {
-            self.flush();
-        }
-    }
-
-    fn flush(&mut self) {
-        self.chunk = (self.chunk * 2).min(CHUNK);
-        self.pending
-            .sort_unstable_by_key(|(pack, offset, _)| (*pack, *offset));
-        let mut batch = Vec::with_capacity(BATCH);
-        for (_, _, job) in self.pending.drain(..) {
-            batch.push(job);
-            if batch.len() == BATCH {
-                // Sending fails only when every scanning thread is gone; joining them says why.
-                let _ = self
-                    .sender
-                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-            }
-        }
-        if !batch.is_empty() {
-            let _ = self.sender.send(batch);
-        }
-    }
-
-    /// Sends what is left; the threads stop once the queue is empty.
-    fn finish(mut self) {
-        self.flush();
-    }
 }
 
 /// Walks every tree the scan covers, newest commits first, handing new blobs to `emit`.

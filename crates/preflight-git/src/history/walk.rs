@@ -1,5 +1,5 @@
 //! The first pass: every distinct blob of the scanned commits, found by reading each distinct
-//! tree once, handed to the scanning threads while the walk goes on.
+//! tree once, each handed on as a scan job.
 //!
 //! Trees are memoised by id: a tree already read contributes nothing new, because every blob
 //! below it was already met. A history of N commits therefore costs the number of *distinct*

@@ -265,6 +265,93 @@ fn a_corrupted_pack_gives_warnings_and_the_scan_goes_on() {
     );
 }
 
+/// Each finding's value, path, line and history, in a form two scans can be compared by.
+fn summary(outcome: &Outcome) -> Vec<String> {
+    let mut lines: Vec<String> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let h = f.history.as_ref().expect("history");
+            format!(
+                "{} {} {:?} in={} {} out={:?} commits={} paths={} head={}",
+                f.secret.as_ref().map_or("", |s| s.expose()),
+                f.location.path,
+                f.location.line,
+                h.introduced.id,
+                h.introduced.path,
+                h.removed.as_ref().map(|r| &r.id),
+                h.commits,
+                h.paths,
+                h.in_head,
+            )
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn a_packed_history_with_deep_delta_chains_scans_like_loose_objects() {
+    let repo = Repo::init();
+    // One file edited in many commits, so that a repack stores its versions as delta chains;
+    // secrets come and go in the middle of the chains, on a branch and in a tag.
+    let version = |i: usize| -> String {
+        (0..300)
+            .map(|n| match n {
+                _ if n < i => format!("setting_{n} = changed in {n}\n"),
+                _ => format!("setting_{n} = {n}\n"),
+            })
+            .collect()
+    };
+    for i in 0..40 {
+        let mut body = version(i);
+        if i % 7 == 3 {
+            body.push_str(&format!("token = SECRET-CHAIN{i}\n"));
+        }
+        repo.commit(&[("config/settings.py", &body)], &format!("edit {i}"));
+    }
+    let body = version(40);
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.commit(&[("side.txt", &format!("{body}SECRET-SIDE\n"))], "side");
+    repo.git(&["tag", "t1"]);
+    repo.git(&["checkout", "-q", "-"]);
+    repo.commit(&[("config/settings.py", "done\n")], "trim");
+
+    let loose = scan(&repo);
+    assert!(loose.findings.len() >= 7, "{:?}", loose.findings);
+    repo.git(&["repack", "-a", "-d", "-q", "--depth=50", "--window=50"]);
+    let packs = std::fs::read_dir(repo.join(".git/objects/pack"))
+        .expect("pack dir")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "pack"))
+        })
+        .count();
+    assert_eq!(packs, 1);
+    let deltas = repo.git(&[
+        "verify-pack",
+        "-v",
+        &format!("{}", glob_pack(&repo).display()),
+    ]);
+    assert!(
+        deltas.lines().any(|l| l.contains("chain length = 8")),
+        "the repack made long delta chains:\n{deltas}"
+    );
+    let packed = scan(&repo);
+    assert_eq!(summary(&packed), summary(&loose));
+    assert_eq!(packed.stats, loose.stats);
+    assert!(packed.warnings.is_empty(), "{:?}", packed.warnings);
+}
+
+/// The index file of the repository's only pack.
+fn glob_pack(repo: &Repo) -> std::path::PathBuf {
+    std::fs::read_dir(repo.join(".git/objects/pack"))
+        .expect("pack dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "idx"))
+        .expect("a pack index")
+}
+
 #[test]
 fn since_and_ranges_scan_only_what_the_commits_introduced() {
     let repo = Repo::init();
