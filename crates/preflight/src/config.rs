@@ -105,15 +105,24 @@ impl Config {
     }
 
     fn from_file(path: &Path) -> anyhow::Result<Config> {
-        let text = read(path)?;
-        let mut config: Config = parse(path, &text)?;
+        Self::from_toml(path, &read(path)?)
+    }
+
+    fn from_pyproject(path: &Path) -> anyhow::Result<Option<Config>> {
+        Self::from_pyproject_toml(path, &read(path)?)
+    }
+
+    /// Parses `text`, the content of the `preflight.toml` at `path`.
+    pub fn from_toml(path: &Path, text: &str) -> anyhow::Result<Config> {
+        let mut config: Config = parse(path, text)?;
         config.source = Some(path.to_path_buf());
         Ok(config)
     }
 
-    fn from_pyproject(path: &Path) -> anyhow::Result<Option<Config>> {
-        let text = read(path)?;
-        let pyproject: Pyproject = parse(path, &text)?;
+    /// Parses the `[tool.preflight]` table of `text`, the content of the `pyproject.toml` at
+    /// `path`; `None` when it has none.
+    pub fn from_pyproject_toml(path: &Path, text: &str) -> anyhow::Result<Option<Config>> {
+        let pyproject: Pyproject = parse(path, text)?;
         Ok(pyproject.tool.preflight.map(|mut config| {
             config.source = Some(path.to_path_buf());
             config

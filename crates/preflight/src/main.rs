@@ -6,8 +6,9 @@
 mod blobs;
 mod cli;
 mod cmd;
-mod config;
 mod output;
+
+use preflight::config;
 
 use std::process::ExitCode;
 
