@@ -1,10 +1,13 @@
 //! `preflight check` end to end on a real git repository, and the report options every
 //! subcommand shares: baselines, thresholds, output files, colour and `--explain`.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::{ids, json, preflight_command, write};
 use preflight_rules::RuleSet;
 
 /// A rule's first example secret, so that every value here passes the engine's filters.
@@ -14,15 +17,15 @@ fn example(rule: &str) -> String {
         .clone()
 }
 
+/// The binary in `dir` with `args` and `NO_COLOR` set.
 fn preflight(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(args)
-        .current_dir(dir)
+    preflight_command(dir, args)
         .env("NO_COLOR", "1")
         .output()
         .expect("the binary runs")
 }
 
+/// `git` committing as Dev, with its output shown rather than captured.
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
         .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
@@ -35,29 +38,6 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?}");
 }
 
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).unwrap();
-}
-
-fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
-fn ids(report: &serde_json::Value) -> Vec<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn one_report_holds_working_tree_history_hygiene_and_configuration() {
     let dir = tempfile::tempdir().unwrap();
@@ -65,7 +45,7 @@ fn one_report_holds_working_tree_history_hygiene_and_configuration() {
     let removed = example("stripe.secret-key");
     let current = example("openai.project-key");
     git(root, &["init", "-q", "-b", "main"]);
-    write(root, "config.py", &format!("STRIPE_KEY = \"{removed}\"\n"));
+    write(root, "config.py", format!("STRIPE_KEY = \"{removed}\"\n"));
     write(root, ".env", "DEBUG=True\n");
     git(root, &["add", "."]);
     git(root, &["commit", "-q", "-m", "first version"]);
@@ -81,7 +61,7 @@ fn one_report_holds_working_tree_history_hygiene_and_configuration() {
     write(
         root,
         "client.py",
-        &format!("OPENAI_API_KEY = \"{current}\"\n"),
+        format!("OPENAI_API_KEY = \"{current}\"\n"),
     );
 
     let output = preflight(root, &["check", "--format", "json", "."]);
@@ -149,7 +129,7 @@ fn a_baseline_hides_accepted_findings_without_churn_or_secrets() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let secret = example("stripe.secret-key");
-    write(root, "settings.py", &format!("KEY = \"{secret}\"\n"));
+    write(root, "settings.py", format!("KEY = \"{secret}\"\n"));
 
     let written = preflight(root, &["scan", "--write-baseline", "baseline.json", "."]);
     assert_eq!(written.status.code(), Some(0));
@@ -162,7 +142,7 @@ fn a_baseline_hides_accepted_findings_without_churn_or_secrets() {
     write(
         root,
         "settings.py",
-        &format!("import os\n\n\nKEY = \"{secret}\"\n"),
+        format!("import os\n\n\nKEY = \"{secret}\"\n"),
     );
     let moved = scan_with_baseline(root);
     assert_eq!(
@@ -173,7 +153,7 @@ fn a_baseline_hides_accepted_findings_without_churn_or_secrets() {
     );
     // A new secret is reported.
     let other = example("openai.project-key");
-    write(root, "client.py", &format!("KEY = \"{other}\"\n"));
+    write(root, "client.py", format!("KEY = \"{other}\"\n"));
     let new = scan_with_baseline(root);
     assert_eq!(new.status.code(), Some(1));
     assert_eq!(ids(&json(&new)), ["openai.project-key"]);
@@ -194,7 +174,7 @@ fn thresholds_decide_what_is_shown_and_what_fails() {
     write(
         root,
         "test_payments.py",
-        &format!("KEY = \"{}\"\n", example("stripe.test-secret-key")),
+        format!("KEY = \"{}\"\n", example("stripe.test-secret-key")),
     );
     assert_eq!(preflight(root, &["scan", "."]).status.code(), Some(1));
     assert_eq!(
@@ -218,7 +198,7 @@ fn reports_written_to_a_file_are_owner_only_and_stdout_stays_empty() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let secret = example("stripe.secret-key");
-    write(root, "settings.py", &format!("KEY = \"{secret}\"\n"));
+    write(root, "settings.py", format!("KEY = \"{secret}\"\n"));
     let output = preflight(
         root,
         &[
@@ -246,13 +226,10 @@ fn colour_only_when_asked_and_never_with_no_color() {
     write(
         root,
         "a.py",
-        &format!("KEY = \"{}\"\n", example("stripe.secret-key")),
+        format!("KEY = \"{}\"\n", example("stripe.secret-key")),
     );
     let run = |no_color: Option<&str>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_preflight"));
-        command
-            .args(["scan", "--color", "always", "."])
-            .current_dir(root);
+        let mut command = preflight_command(root, &["scan", "--color", "always", "."]);
         match no_color {
             Some(value) => command.env("NO_COLOR", value),
             None => command.env_remove("NO_COLOR"),

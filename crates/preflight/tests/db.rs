@@ -1,24 +1,22 @@
 //! `preflight db` end to end: the binary against real PostgreSQL servers.
 
+mod common;
 #[path = "../../preflight-db/tests/support/mod.rs"]
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::{ids, json, preflight_command};
 use support::{STRONG_PASSWORD, WEAK_PASSWORD, plain, tls};
 
 fn preflight(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_preflight"));
-    command
-        .current_dir(dir)
-        .args(args)
+    preflight_command(dir, args)
         .env_remove("DATABASE_URL")
-        .env("NO_COLOR", "1");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().expect("run preflight")
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run preflight")
 }
 
 fn text(output: &Output) -> String {
@@ -30,14 +28,7 @@ fn text(output: &Output) -> String {
 }
 
 fn json_ids(output: &Output) -> Vec<String> {
-    let report: serde_json::Value =
-        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(output)));
-    report["findings"]
-        .as_array()
-        .expect("findings array")
-        .iter()
-        .map(|f| f["id"].as_str().expect("id").to_string())
-        .collect()
+    ids(&json(output))
 }
 
 #[test]

@@ -4,10 +4,12 @@
 //! configuration; every failure mode is asserted by code, file and line, and no value written to
 //! a dotenv file may appear in any output.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::Value;
+use common::{Run, preflight_command};
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -15,18 +17,7 @@ struct Fixture {
     secrets: Vec<String>,
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
-    }
-
     /// (id, path, line, variable) of every finding.
     fn findings(&self) -> Vec<(String, String, Option<u64>, String)> {
         self.json()["findings"]
@@ -43,10 +34,6 @@ impl Run {
             })
             .collect()
     }
-}
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_preflight")
 }
 
 impl Fixture {
@@ -69,10 +56,7 @@ impl Fixture {
     }
 
     fn write(&self, path: &str, text: impl AsRef<[u8]>) -> PathBuf {
-        let full = self.root().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(&full, text).unwrap();
-        full
+        common::write(self.root(), path, text)
     }
 
     /// A fresh secret from `preflight gen secret`, remembered as never to be printed.
@@ -96,20 +80,14 @@ impl Fixture {
     }
 
     fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let output = Command::new(bin())
-            .args(args)
-            .current_dir(self.root())
+        let output = preflight_command(self.root(), args)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("NO_COLOR", "1")
             .envs(env.iter().copied())
             .output()
             .unwrap();
-        let run = Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
+        let run = Run::from(output);
         if !args.starts_with(&["gen"]) {
             self.assert_no_secret_in(&run);
         }

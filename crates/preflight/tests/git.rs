@@ -1,37 +1,10 @@
 //! `preflight incident` and `preflight hook install` on real repositories.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::{git, preflight};
 
 const TOKEN: &str = "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";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Dev One")
-        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-        .env("GIT_COMMITTER_NAME", "Dev One")
-        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn preflight(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("preflight runs")
-}
 
 /// A repository whose second commit removed a token the first added.
 fn leaked_repo() -> (tempfile::TempDir, String) {

@@ -1,9 +1,11 @@
 //! Custom rules in gitleaks' format, loaded as they are with `--rules FILE` or the
 //! configuration's `rules-file`: rules, path filters, allowlists, and skipped rules as warnings.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use std::path::Path;
+
+use common::{Run, preflight_command, write};
 use serde_json::Value;
 
 /// A team's gitleaks configuration: a file-wide allowlist, a rule with a secret group and a
@@ -57,29 +59,19 @@ fn project() -> tempfile::TempDir {
         ("scripts/run.sh", format!("KEY={DEPLOY_KEY}\n")),
     ];
     for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
+        write(dir.path(), name, text);
     }
     dir
 }
 
 fn scan(dir: &Path, args: &[&str]) -> (i32, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(["--format", "json", "--explain"])
+    let output = preflight_command(dir, &["--format", "json", "--explain"])
         .args(args)
-        .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
         .expect("the binary runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code().unwrap_or(-1), json)
+    let run = Run::from(output);
+    (run.code, run.json())
 }
 
 fn found(json: &Value) -> Vec<(String, String)> {

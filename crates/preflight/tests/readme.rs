@@ -1,7 +1,9 @@
 //! The README is checked: its grading tables match the code, and its configuration example is a
 //! configuration preflight accepts, with custom rules whose examples pass.
 
-use std::process::Command;
+mod common;
+
+use common::preflight_command;
 
 const README: &str = include_str!("../../../README.md");
 
@@ -30,17 +32,13 @@ fn configuration_example() -> &'static str {
 fn readme_configuration_example_is_accepted() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("preflight.toml"), configuration_example()).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(["rules", "test"])
-        .current_dir(dir.path())
+    let output = preflight_command(dir.path(), &["rules", "test"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
 
-    let output = Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(["check", "--skip", "history", "."])
-        .current_dir(dir.path())
+    let output = preflight_command(dir.path(), &["check", "--skip", "history", "."])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

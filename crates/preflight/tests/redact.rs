@@ -1,15 +1,18 @@
 //! `preflight redact` end to end: a pipe in, the same text out with secrets replaced.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::process::{Command, Stdio};
+
+use common::preflight_command;
 
 const STRIPE: &str = "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";
 
 fn command() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_preflight"));
+    let mut command = preflight_command(Path::new(env!("CARGO_TARGET_TMPDIR")), &["redact"]);
     command
-        .arg("redact")
-        .current_dir(env!("CARGO_TARGET_TMPDIR"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -1,19 +1,16 @@
 //! `preflight rules list` and `preflight rules test` end to end.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use std::path::Path;
+
+use common::{Run, preflight_command};
 use serde_json::Value;
 
+/// The exit code and standard output followed by standard error.
 fn preflight(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&out.stderr));
-    (out.status.code().unwrap_or(-1), text)
+    let run = Run::from(preflight_command(dir, args).output().unwrap());
+    (run.code, run.stdout + &run.stderr)
 }
 
 #[test]

@@ -1,44 +1,19 @@
 //! `preflight scan --git`, `--all-objects`, `--since` and `--staged` on real repositories, and
 //! the pre-commit hook end to end.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+use std::process::Output;
+
+use common::{git, git_command, preflight, write};
 use serde_json::Value;
 
 const TOKEN: &str = "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";
 const OTHER_TOKEN: &str = "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";
 
-fn git_command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new("git");
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Dev One")
-        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-        .env("GIT_COMMITTER_NAME", "Dev One")
-        .env("GIT_COMMITTER_EMAIL", "dev@example.com");
-    command
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = git_command(dir, args).output().expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 fn commit_file(dir: &Path, path: &str, text: &str, message: &str) -> String {
-    let file = dir.join(path);
-    if let Some(parent) = file.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    std::fs::write(file, text).unwrap();
+    write(dir, path, text);
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", message]);
     git(dir, &["rev-parse", "HEAD"])
@@ -48,14 +23,6 @@ fn init() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     git(dir.path(), &["init", "-q", "-b", "main"]);
     dir
-}
-
-fn preflight(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("preflight runs")
 }
 
 /// Runs a JSON scan, checks no token leaks into the output, and returns the report.

@@ -1,8 +1,9 @@
 //! `preflight web` end to end: the binary scans HTTPS sites served on 127.0.0.1 with
 //! certificates made at test time.
 
-use std::process::Command;
+mod common;
 
+use common::{Run, preflight_command};
 use preflight_web::testkit::{self, Authority, Site, Validity};
 use serde_json::Value;
 
@@ -24,19 +25,13 @@ impl Lab {
     }
 
     fn preflight(&self, args: &[&str]) -> (i32, String, String) {
-        let output = Command::new(env!("CARGO_BIN_EXE_preflight"))
-            .current_dir(self.dir.path())
-            .arg("web")
-            .arg("--ca")
+        let output = preflight_command(self.dir.path(), &["web", "--ca"])
             .arg(self.dir.path().join("test-ca.pem"))
             .args(args)
             .output()
             .unwrap();
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
+        let run = Run::from(output);
+        (run.code, run.stdout, run.stderr)
     }
 }
 
