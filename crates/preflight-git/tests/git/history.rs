@@ -343,6 +343,57 @@ fn a_packed_history_with_deep_delta_chains_scans_like_loose_objects() {
     assert!(packed.warnings.is_empty(), "{:?}", packed.warnings);
 }
 
+#[test]
+fn a_history_spread_over_packs_and_loose_objects_scans_every_blob_once() {
+    let repo = Repo::init();
+    let edit = |from: usize, to: usize, secret: &str| {
+        for i in from..to {
+            let body: String = (0..120)
+                .map(|n| format!("line {n} of {}\n", if n < i { i } else { n }))
+                .collect();
+            let body = if i == (from + to) / 2 {
+                format!("{body}key = {secret}\n")
+            } else {
+                body
+            };
+            repo.commit(&[("notes/log.txt", &body)], &format!("edit {i}"));
+        }
+    };
+    // Three generations: a full pack, an incremental pack on top of it, and loose objects.
+    edit(0, 12, "SECRET-PACKED");
+    repo.git(&["repack", "-a", "-d", "-q"]);
+    edit(12, 24, "SECRET-SECONDPACK");
+    repo.git(&["repack", "-d", "-q"]);
+    edit(24, 30, "SECRET-LOOSE");
+    let packs = |repo: &Repo| {
+        std::fs::read_dir(repo.join(".git/objects/pack"))
+            .expect("pack dir")
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "pack"))
+            })
+            .count()
+    };
+    assert_eq!(packs(&repo), 2);
+
+    let spread = scan(&repo);
+    let blobs = repo
+        .git(&["rev-list", "--objects", "--all"])
+        .lines()
+        .filter_map(|line| line.split(' ').next())
+        .filter(|id| repo.git(&["cat-file", "-t", id]) == "blob")
+        .count();
+    assert_eq!(spread.stats.scanned, blobs as u64);
+    for secret in ["SECRET-PACKED", "SECRET-SECONDPACK", "SECRET-LOOSE"] {
+        find(&spread.findings, secret);
+    }
+    repo.git(&["repack", "-a", "-d", "-q"]);
+    assert_eq!(packs(&repo), 1);
+    let single = scan(&repo);
+    assert_eq!(summary(&spread), summary(&single));
+    assert_eq!(spread.stats, single.stats);
+}
+
 /// The index file of the repository's only pack.
 fn glob_pack(repo: &Repo) -> std::path::PathBuf {
     std::fs::read_dir(repo.join(".git/objects/pack"))
