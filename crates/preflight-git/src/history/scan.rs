@@ -129,13 +129,14 @@ pub(crate) fn scan_all<S: BlobScanner>(
     let located: Vec<Option<(usize, u64)>> = jobs.iter().map(|job| locate(&packs, job)).collect();
     let done: Vec<AtomicBool> = jobs.iter().map(|_| AtomicBool::new(false)).collect();
     let results = Mutex::new(Scanned::default());
-    for (number, bundle) in packs.iter().enumerate() {
-        let wanted: HashMap<ObjectId, usize> = located
-            .iter()
-            .enumerate()
-            .filter(|(_, at)| at.is_some_and(|(pack, _)| pack == number))
-            .map(|(job, _)| (jobs[job].id, job))
-            .collect();
+    // For each pack, the jobs whose blob it holds, by blob id.
+    let mut wanted_by_pack: Vec<HashMap<ObjectId, usize>> = vec![HashMap::new(); packs.len()];
+    for (job, at) in located.iter().enumerate() {
+        if let Some((pack, _)) = at {
+            wanted_by_pack[*pack].insert(jobs[job].id, job);
+        }
+    }
+    for (bundle, wanted) in packs.iter().zip(&wanted_by_pack) {
         if wanted.is_empty()
             || wanted.len() * WHOLE_PACK_SHARE < bundle.index.num_objects() as usize
         {
@@ -144,7 +145,7 @@ pub(crate) fn scan_all<S: BlobScanner>(
         let reader = PackReader {
             scanner,
             jobs,
-            wanted: &wanted,
+            wanted,
             done: &done,
             max_size,
             results: &results,
