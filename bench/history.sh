@@ -20,6 +20,7 @@ reps=${2:-3}
 name=${3:-$(basename "$repo" .git)}
 cd "$(dirname "$0")/.."
 . bench/machine.sh
+. bench/tools.sh
 work=bench/work
 venv=$work/venv
 results=$work/results-history-$name.jsonl
@@ -28,20 +29,9 @@ say() { printf '\n== %s\n' "$*" >&2; }
 
 git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 || { echo "$repo is not a git repository" >&2; exit 2; }
 
-# --- the peer --------------------------------------------------------------------------------
-if [ ! -x "$venv/bin/kingfisher" ]; then
-  say "installing kingfisher-bin into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet kingfisher-bin
-fi
-# The wheel's entry point is a Python launcher; time the native binary it starts.
-kingfisher=$(ls "$venv"/lib/python3*/site-packages/kingfisher/bin/kingfisher 2>/dev/null | head -n1)
-kingfisher=${kingfisher:-$venv/bin/kingfisher}
-
-# --- preflight, release build ----------------------------------------------------------------
-say "building preflight (release)"
-cargo build --release --quiet -p preflight
-preflight=${CARGO_TARGET_DIR:-target}/release/preflight
+# --- the two programs ------------------------------------------------------------------------
+kingfisher=$(kingfisher_binary "$venv")
+preflight=$(preflight_binary)
 
 # --- the repository: what there is to scan ---------------------------------------------------
 git_dir=$(git -C "$repo" rev-parse --absolute-git-dir)

@@ -14,6 +14,7 @@ files=${1:-100000}
 reps=${2:-10}
 cd "$(dirname "$0")/.."
 . bench/machine.sh
+. bench/tools.sh
 work=bench/work
 venv=$work/venv
 repo=$work/staged-$files
@@ -24,18 +25,9 @@ git_in() {
   git -C "$repo" -c user.name=bench -c user.email=bench@example.com -c commit.gpgsign=false "$@"
 }
 
-# --- the peer --------------------------------------------------------------------------------
-if [ ! -x "$venv/bin/kingfisher" ]; then
-  say "installing kingfisher-bin into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet kingfisher-bin
-fi
-kingfisher=$(ls "$venv"/lib/python3*/site-packages/kingfisher/bin/kingfisher 2>/dev/null | head -n1)
-kingfisher=${kingfisher:-$venv/bin/kingfisher}
-
-say "building preflight (release)"
-cargo build --release --quiet -p preflight
-preflight=${CARGO_TARGET_DIR:-target}/release/preflight
+# --- the two programs ------------------------------------------------------------------------
+kingfisher=$(kingfisher_binary "$venv")
+preflight=$(preflight_binary)
 
 # --- the repository --------------------------------------------------------------------------
 if [ ! -d "$repo/.git" ]; then
