@@ -106,8 +106,7 @@ out=bench/results/$(date +%F)-staged.md
   echo
   echo "## Versions"
   echo
-  echo "- $("$preflight" --version 2>/dev/null || echo "preflight (version unknown)") at commit $(git rev-parse --short HEAD)"
-  echo "- $("$kingfisher" --version 2>/dev/null | head -n1)"
+  versions_section "$preflight" "$kingfisher"
   echo
   echo "## Results"
   echo

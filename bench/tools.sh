@@ -1,4 +1,5 @@
-# Shared by the git benchmarks (history.sh, staged.sh): the two programs they time.
+# Shared by the git benchmarks (history.sh, staged.sh): the two programs they time and the
+# versions they report.
 
 # kingfisher_binary VENV: installs Kingfisher (package kingfisher-bin) into the Python virtual
 # environment VENV if it is missing, and prints the path of the native binary. The package's
@@ -20,4 +21,10 @@ preflight_binary() {
   printf '\n== building preflight (release)\n' >&2
   cargo build --release --quiet -p preflight || return 1
   echo "${CARGO_TARGET_DIR:-target}/release/preflight"
+}
+
+# versions_section PREFLIGHT KINGFISHER: the "Versions" lines of a results file.
+versions_section() {
+  echo "- $("$1" --version 2>/dev/null || echo "preflight (version unknown)") at commit $(git rev-parse --short HEAD)"
+  echo "- $("$2" --version 2>/dev/null | sed -n 1p)"
 }
