@@ -20,10 +20,7 @@ pub(crate) fn read<'b>(
     let warn = |message: String| Warning::at(path, message);
     match repo.objects.try_header(id) {
         Ok(Some(header)) if header.size > max_size => {
-            return Err(warn(format!(
-                "blob {id} is {} bytes, over the {max_size}-byte limit; not scanned",
-                header.size
-            )));
+            return Err(too_large(id, path, header.size, max_size));
         }
         Ok(Some(_)) => {}
         Ok(None) => {
@@ -62,13 +59,7 @@ pub(crate) fn checked<'b>(
     max_size: u64,
 ) -> Result<&'b [u8], Warning> {
     if data.len() as u64 > max_size {
-        return Err(Warning::at(
-            path,
-            format!(
-                "blob {id} is {} bytes, over the {max_size}-byte limit; not scanned",
-                data.len()
-            ),
-        ));
+        return Err(too_large(id, path, data.len() as u64, max_size));
     }
     if data.starts_with(LFS_POINTER) {
         return Err(Warning::at(
@@ -80,4 +71,12 @@ pub(crate) fn checked<'b>(
         ));
     }
     Ok(data)
+}
+
+/// The warning for blob `id` at `path`, of `size` bytes, not scanned for being over `max_size`.
+fn too_large(id: &ObjectId, path: &str, size: u64, max_size: u64) -> Warning {
+    Warning::at(
+        path,
+        format!("blob {id} is {size} bytes, over the {max_size}-byte limit; not scanned"),
+    )
 }

@@ -4,9 +4,10 @@
 //! Instead every rule names literal keywords (`sk_live_`, `ghp_`, `password`), and one
 //! Aho-Corasick automaton, ASCII case-insensitive, finds every occurrence of all of them in a
 //! single pass, nested ones included (`sk_` inside `sk_live_`); the pass walks several segments
-//! of a blob side by side (see [`LANES`]), which is what makes it fast. A rule's pattern then runs only on a
-//! *window* around each of its keyword hits: the hit's line (plus the rule's `window_lines`),
-//! but never more than [`MAX_BEFORE`] bytes before the hit or [`MAX_AFTER`] bytes after it.
+//! of a blob side by side (see [`LANES`]), which is what makes it fast. A rule's pattern then
+//! runs only on a *window* around each of its keyword hits: the hit's line (plus the rule's
+//! `window_lines`), but never more than [`MAX_BEFORE`] bytes before the hit or [`MAX_AFTER`]
+//! bytes after it.
 //!
 //! The cap is what keeps a 20 MB single-line minified file linear: a hit costs at most a
 //! bounded window, and hits of the same rule whose windows touch are merged into one window, so

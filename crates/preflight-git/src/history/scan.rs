@@ -219,14 +219,17 @@ fn locate(packs: &[pack::Bundle], job: &Job) -> Option<(usize, u64)> {
 /// Resolves every object of `bundle` once, handing each to a clone of `reader` on the
 /// decoding threads. A pack that cannot be decoded to the end leaves its remaining blobs
 /// unmarked, and they are read one by one afterwards, which names each object that fails.
-fn decode_pack<S: BlobScanner>(bundle: &pack::Bundle, reader: PackReader<'_, S>, threads: usize) {
+fn decode_pack<S: BlobScanner>(
+    bundle: &pack::Bundle,
+    mut reader: PackReader<'_, S>,
+    threads: usize,
+) {
     let never = AtomicBool::new(false);
     let options = pack::index::traverse::with_index::Options {
         thread_limit: Some(threads),
         check: pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerificationAndNoAbortOnDecodeError,
         alloc_limit_bytes: None,
     };
-    let mut reader = reader;
     let _ = bundle.index.traverse_with_index(
         &bundle.pack,
         move |kind, data: &[u8], entry: &pack::index::Entry, _: &dyn gix::progress::Progress| {

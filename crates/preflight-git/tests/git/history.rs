@@ -235,12 +235,7 @@ fn a_corrupted_pack_gives_warnings_and_the_scan_goes_on() {
     }
     repo.git(&["gc", "-q"]);
     let after = repo.commit(&[("late/creds.ini", "pw=SECRET-LOOSE\n")], "after packing");
-    let pack_dir = repo.join(".git/objects/pack");
-    let pack = std::fs::read_dir(&pack_dir)
-        .expect("pack dir")
-        .map(|e| e.expect("entry").path())
-        .find(|p| p.extension().is_some_and(|e| e == "pack"))
-        .expect("a pack");
+    let pack = pack_files(&repo, "pack").pop().expect("a pack");
     let mut bytes = std::fs::read(&pack).expect("read pack");
     let middle = bytes.len() / 2;
     for byte in &mut bytes[middle..middle + 512] {
@@ -320,19 +315,9 @@ fn a_packed_history_with_deep_delta_chains_scans_like_loose_objects() {
     let loose = scan(&repo);
     assert!(loose.findings.len() >= 7, "{:?}", loose.findings);
     repo.git(&["repack", "-a", "-d", "-q", "--depth=50", "--window=50"]);
-    let packs = std::fs::read_dir(repo.join(".git/objects/pack"))
-        .expect("pack dir")
-        .filter(|e| {
-            e.as_ref()
-                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "pack"))
-        })
-        .count();
-    assert_eq!(packs, 1);
-    let deltas = repo.git(&[
-        "verify-pack",
-        "-v",
-        &format!("{}", glob_pack(&repo).display()),
-    ]);
+    assert_eq!(pack_files(&repo, "pack").len(), 1);
+    let index = pack_files(&repo, "idx").pop().expect("a pack index");
+    let deltas = repo.git(&["verify-pack", "-v", &index.display().to_string()]);
     assert!(
         deltas.lines().any(|l| l.contains("chain length = 8")),
         "the repack made long delta chains:\n{deltas}"
@@ -365,16 +350,7 @@ fn a_history_spread_over_packs_and_loose_objects_scans_every_blob_once() {
     edit(12, 24, "SECRET-SECONDPACK");
     repo.git(&["repack", "-d", "-q"]);
     edit(24, 30, "SECRET-LOOSE");
-    let packs = |repo: &Repo| {
-        std::fs::read_dir(repo.join(".git/objects/pack"))
-            .expect("pack dir")
-            .filter(|e| {
-                e.as_ref()
-                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "pack"))
-            })
-            .count()
-    };
-    assert_eq!(packs(&repo), 2);
+    assert_eq!(pack_files(&repo, "pack").len(), 2);
 
     let spread = scan(&repo);
     let blobs = repo
@@ -388,19 +364,19 @@ fn a_history_spread_over_packs_and_loose_objects_scans_every_blob_once() {
         find(&spread.findings, secret);
     }
     repo.git(&["repack", "-a", "-d", "-q"]);
-    assert_eq!(packs(&repo), 1);
+    assert_eq!(pack_files(&repo, "pack").len(), 1);
     let single = scan(&repo);
     assert_eq!(summary(&spread), summary(&single));
     assert_eq!(spread.stats, single.stats);
 }
 
-/// The index file of the repository's only pack.
-fn glob_pack(repo: &Repo) -> std::path::PathBuf {
+/// The files of the repository's packs with extension `extension` (`pack`, `idx`).
+fn pack_files(repo: &Repo, extension: &str) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(repo.join(".git/objects/pack"))
         .expect("pack dir")
         .map(|e| e.expect("entry").path())
-        .find(|p| p.extension().is_some_and(|e| e == "idx"))
-        .expect("a pack index")
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .collect()
 }
 
 #[test]
