@@ -17,35 +17,30 @@ pub(crate) fn read<'b>(
     max_size: u64,
     buf: &'b mut Vec<u8>,
 ) -> Result<&'b [u8], Warning> {
-    let warn = |message: String| Warning::at(path, message);
+    let missing = || {
+        Warning::at(
+            path,
+            format!("blob {id} is missing from the repository; not scanned"),
+        )
+    };
+    let unreadable = |err: &dyn std::fmt::Display| {
+        Warning::at(
+            path,
+            format!("blob {id} could not be read ({err}); not scanned"),
+        )
+    };
     match repo.objects.try_header(id) {
         Ok(Some(header)) if header.size > max_size => {
             return Err(too_large(id, path, header.size, max_size));
         }
         Ok(Some(_)) => {}
-        Ok(None) => {
-            return Err(warn(format!(
-                "blob {id} is missing from the repository; not scanned"
-            )));
-        }
-        Err(err) => {
-            return Err(warn(format!(
-                "blob {id} could not be read ({err}); not scanned"
-            )));
-        }
+        Ok(None) => return Err(missing()),
+        Err(err) => return Err(unreadable(&err)),
     }
     let data = match repo.objects.try_find(id, buf) {
         Ok(Some(data)) => data,
-        Ok(None) => {
-            return Err(warn(format!(
-                "blob {id} is missing from the repository; not scanned"
-            )));
-        }
-        Err(err) => {
-            return Err(warn(format!(
-                "blob {id} could not be read ({err}); not scanned"
-            )));
-        }
+        Ok(None) => return Err(missing()),
+        Err(err) => return Err(unreadable(&err)),
     };
     checked(id, path, data.data, max_size)
 }
