@@ -1,0 +1,47 @@
+//! Findings of one file, graded for the file's purpose.
+
+use preflight_findings::{Finding, Location, Severity};
+
+use crate::codes::severity_of;
+
+/// Collects the findings of one file. In a development file every finding is lowered to
+/// [`Severity::Low`] and says so.
+#[derive(Debug)]
+pub struct Emitter<'a> {
+    path: &'a str,
+    development: bool,
+    /// The findings so far.
+    pub findings: Vec<Finding>,
+}
+
+impl<'a> Emitter<'a> {
+    /// An emitter for the file shown as `path`.
+    pub fn new(path: &'a str, development: bool) -> Self {
+        Emitter {
+            path,
+            development,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Adds a finding of `code` at `line` (or the whole file); `key` tells it from others of
+    /// the same code in the file (a service and variable name, never a value).
+    pub fn push(&mut self, code: &str, line: Option<u32>, key: &str, message: String, help: &str) {
+        let mut severity = severity_of(code);
+        let mut message = message;
+        if self.development && severity > Severity::Low {
+            severity = Severity::Low;
+            message.push_str(" (in a development file, so graded low)");
+        }
+        let location = match line {
+            Some(line) => Location::file(self.path, line, 1),
+            None => Location::whole(preflight_findings::LocationKind::File, self.path),
+        };
+        let location = Location {
+            column: None,
+            ..location
+        };
+        self.findings
+            .push(Finding::new(code, severity, message, location, key).with_help(help));
+    }
+}

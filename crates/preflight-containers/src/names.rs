@@ -1,0 +1,267 @@
+//! Judgements shared by compose files and Dockerfiles: whether a variable name holds a secret,
+//! whether a value is a reference rather than a literal, whether an image reference is pinned,
+//! and whether a file only serves development.
+//!
+//! A name is split into words at `_`, `-` and `.`; its last word decides (`SECRET_KEY`,
+//! `POSTGRES_PASSWORD`, `JWT_SECRET`), so `TOKEN_EXPIRE_MINUTES` or `PASSWORD_MIN_LENGTH` are
+//! not secrets. A name ending in `_URL`, `_URI` or `_DSN` is a secret only when its value has
+//! a password in it (`postgres://app:pw@db/app`).
+
+/// Last words that make a variable name a secret.
+const SECRET_WORDS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PWD",
+    "SECRET",
+    "TOKEN",
+    "KEY",
+    "APIKEY",
+    "PASSPHRASE",
+    "CREDENTIALS",
+    "SALT",
+];
+
+/// Words before `KEY` that make it a public value.
+const PUBLIC_WORDS: &[&str] = &["PUBLIC", "PUBLISHABLE", "PUB", "SITE"];
+
+/// Last words of names whose value is a connection string.
+const URL_WORDS: &[&str] = &["URL", "URI", "DSN"];
+
+/// How a name with a value should be judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// The value is a secret (`SECRET_KEY`, `DB_PASSWORD`).
+    Secret,
+    /// The value is a secret when it is a URL with a password (`DATABASE_URL`).
+    ConnectionString,
+    /// Not a secret.
+    Other,
+}
+
+/// What a variable name says about its value.
+pub fn name_kind(name: &str) -> NameKind {
+    let upper = name.to_ascii_uppercase();
+    let words: Vec<&str> = upper
+        .split(['_', '-', '.'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some(&last) = words.last() else {
+        return NameKind::Other;
+    };
+    if URL_WORDS.contains(&last) {
+        return NameKind::ConnectionString;
+    }
+    if !SECRET_WORDS.contains(&last) {
+        // `SECRET_KEY_BASE` (Rails) is the one common secret whose last word is neither.
+        if upper.ends_with("SECRET_KEY_BASE") {
+            return NameKind::Secret;
+        }
+        return NameKind::Other;
+    }
+    if last == "KEY" {
+        let before = words.len().checked_sub(2).map(|i| words[i]);
+        if before.is_some_and(|w| PUBLIC_WORDS.contains(&w)) || words.len() == 1 {
+            return NameKind::Other;
+        }
+    }
+    NameKind::Secret
+}
+
+/// Whether `name = value` sets a secret to a literal: the name says it is a secret (or a URL
+/// with a password), and the value is neither empty, a reference, a boolean nor a number.
+pub fn is_literal_secret(name: &str, value: &str) -> bool {
+    let value = value.trim();
+    if value.is_empty() || is_reference(value) || is_non_secret_literal(value) {
+        return false;
+    }
+    match name_kind(name) {
+        NameKind::Secret => true,
+        NameKind::ConnectionString => url_password(value).is_some_and(|p| !is_reference(p)),
+        NameKind::Other => false,
+    }
+}
+
+/// Whether a value names another variable (`${DB_PASSWORD}`, `$DB_PASSWORD`) instead of being a
+/// literal. A `$$` is an escaped dollar sign in compose files, not a reference.
+pub fn is_reference(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            match bytes.get(i + 1) {
+                Some(b'$') => i += 2,
+                Some(b'{') => return true,
+                Some(c) if c.is_ascii_alphabetic() || *c == b'_' => return true,
+                _ => i += 1,
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// Booleans, numbers and `null` are settings, not secrets (`USE_API_KEY=true`).
+fn is_non_secret_literal(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "none" | "~"
+    ) || value.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// The password of a URL with a user-info part (`scheme://user:password@host`), if any.
+pub fn url_password(value: &str) -> Option<&str> {
+    let (_, rest) = value.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    (!password.is_empty()).then_some(password)
+}
+
+/// How an image reference is pinned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pin {
+    /// A digest (`@sha256:...`), or a tag other than `latest`.
+    Pinned,
+    /// No tag at all (`postgres`).
+    NoTag,
+    /// The tag `latest`.
+    Latest,
+    /// The reference is built from variables, so it cannot be judged.
+    Unknown,
+}
+
+/// How `image` (`postgres:15.4`, `ghcr.io/org/app@sha256:...`, `localhost:5000/app`) is pinned.
+pub fn image_pin(image: &str) -> Pin {
+    let image = image.trim();
+    if image.is_empty() || image.contains('$') || image.contains("{{") {
+        return Pin::Unknown;
+    }
+    if image.contains('@') {
+        return Pin::Pinned;
+    }
+    let name = image.rsplit('/').next().unwrap_or(image);
+    match name.split_once(':') {
+        None => Pin::NoTag,
+        Some((_, "latest")) => Pin::Latest,
+        Some((_, "")) => Pin::NoTag,
+        Some(_) => Pin::Pinned,
+    }
+}
+
+/// Path components and name parts that mark a file used only in development.
+const DEVELOPMENT_PARTS: &[&str] = &[
+    "dev",
+    "develop",
+    "development",
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "e2e",
+    ".devcontainer",
+    "devcontainer",
+    "example",
+    "examples",
+];
+
+/// Whether the file at `path` (relative, `/`-separated) only serves development: a directory
+/// named like `local`, `.devcontainer` or `tests`, or a file name with such a part
+/// (`docker-compose.dev.yml`, `Dockerfile.local`, `compose-test.yaml`).
+pub fn is_development(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut components: Vec<&str> = lower.split('/').collect();
+    let file = components.pop().unwrap_or("");
+    components.iter().any(|c| DEVELOPMENT_PARTS.contains(c))
+        || file
+            .split(['.', '-', '_'])
+            .any(|part| DEVELOPMENT_PARTS.contains(&part))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_judged_by_their_last_word() {
+        for name in [
+            "POSTGRES_PASSWORD",
+            "SECRET_KEY",
+            "jwt_secret",
+            "API_TOKEN",
+            "DB_PASS",
+            "STRIPE_API_KEY",
+            "SECRET_KEY_BASE",
+            "AWS_SECRET_ACCESS_KEY",
+        ] {
+            assert_eq!(name_kind(name), NameKind::Secret, "{name}");
+        }
+        for name in [
+            "ACCESS_TOKEN_EXPIRE_MINUTES",
+            "PASSWORD_MIN_LENGTH",
+            "STRIPE_PUBLISHABLE_KEY",
+            "POSTGRES_PASSWORD_FILE",
+            "KEY",
+            "POSTGRES_USER",
+            "AWS_ACCESS_KEY_ID",
+        ] {
+            assert_eq!(name_kind(name), NameKind::Other, "{name}");
+        }
+        assert_eq!(name_kind("DATABASE_URL"), NameKind::ConnectionString);
+    }
+
+    #[test]
+    fn literal_secrets_skip_references_empty_values_and_settings() {
+        assert!(is_literal_secret("POSTGRES_PASSWORD", "Zq8vN1pLw3")); // preflight:allow
+        assert!(!is_literal_secret(
+            "POSTGRES_PASSWORD",
+            "${POSTGRES_PASSWORD}"
+        ));
+        assert!(!is_literal_secret(
+            "POSTGRES_PASSWORD",
+            "$POSTGRES_PASSWORD"
+        ));
+        assert!(!is_literal_secret("POSTGRES_PASSWORD", ""));
+        assert!(!is_literal_secret("USE_TOKEN", "true"));
+        assert!(!is_literal_secret("JWT_TOKEN", "3600"));
+        assert!(is_literal_secret(
+            "DATABASE_URL",
+            "postgres://app:Zq8vN1pLw3@db:5432/app" // preflight:allow
+        ));
+        assert!(!is_literal_secret(
+            "DATABASE_URL",
+            "postgres://app:${DB_PASSWORD}@db:5432/app"
+        ));
+        assert!(!is_literal_secret("DATABASE_URL", "postgres://db:5432/app"));
+        assert!(!is_literal_secret(
+            "SENTRY_DSN",
+            "https://0a1b2c@o1.ingest.example.com/1"
+        ));
+        assert!(is_literal_secret("PRICE_KEY", "a$$b"));
+    }
+
+    #[test]
+    fn image_pins() {
+        assert_eq!(image_pin("postgres"), Pin::NoTag);
+        assert_eq!(image_pin("postgres:latest"), Pin::Latest);
+        assert_eq!(image_pin("postgres:15.4"), Pin::Pinned);
+        assert_eq!(image_pin("localhost:5000/app"), Pin::NoTag);
+        assert_eq!(image_pin("localhost:5000/app:1.2"), Pin::Pinned);
+        assert_eq!(image_pin("ghcr.io/org/app@sha256:0f1e"), Pin::Pinned);
+        assert_eq!(image_pin("${REGISTRY}/app:${TAG}"), Pin::Unknown);
+    }
+
+    #[test]
+    fn development_files() {
+        assert!(is_development("docker-compose.dev.yml"));
+        assert!(is_development("compose/local/django/Dockerfile"));
+        assert!(is_development(".devcontainer/Dockerfile"));
+        assert!(is_development("Dockerfile.local"));
+        assert!(!is_development("docker-compose.yml"));
+        assert!(!is_development("compose/production/django/Dockerfile"));
+        assert!(!is_development("deploy/Dockerfile"));
+    }
+}
