@@ -37,7 +37,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use preflight_findings::{Check, Outcome, Project, Warning};
-use rustls::RootCertStore;
 use serde::Deserialize;
 
 pub use codes::CODES;
@@ -75,17 +74,17 @@ impl Default for Options {
 /// Scans sites; build once, scan many.
 pub struct Scanner {
     client: http::Client,
-    roots: RootCertStore,
+    trust: tls::Trust,
     options: Options,
 }
 
 impl Scanner {
     /// A scanner with `options`; fails when the trusted roots cannot be loaded.
     pub fn new(options: Options) -> Result<Scanner, TrustError> {
-        let roots = tls::load_roots(options.ca_file.as_deref())?;
+        let trust = tls::load_roots(options.ca_file.as_deref())?;
         Ok(Scanner {
             client: http::Client::new(tls::client_config(), options.timeout),
-            roots,
+            trust,
             options,
         })
     }

@@ -168,7 +168,7 @@ impl Scanner {
                 tls::inspect(
                     session,
                     &final_target.host,
-                    &self.roots,
+                    &self.trust,
                     &page_url,
                     &mut tally,
                 );

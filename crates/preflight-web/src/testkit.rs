@@ -25,7 +25,7 @@ use rustls::{ServerConfig, ServerConnection, StreamOwned};
 /// A certificate and its key, ready to serve.
 pub struct Identity {
     chain: Vec<CertificateDer<'static>>,
-    key_der: Vec<u8>,
+    key: PrivateKeyDer<'static>,
 }
 
 /// How long a leaf certificate is valid.
@@ -77,8 +77,21 @@ impl Authority {
             .expect("signing a leaf");
         Identity {
             chain: vec![cert.der().clone()],
-            key_der: key.serialize_der(),
+            key: pkcs8(&key),
         }
+    }
+}
+
+impl Identity {
+    /// The certificate chain and key of PEM files, such as `openssl req -x509` writes.
+    pub fn from_pem_files(cert: &Path, key: &Path) -> Identity {
+        use rustls::pki_types::pem::PemObject;
+        let chain = CertificateDer::pem_file_iter(cert)
+            .expect("reading the certificate file")
+            .collect::<Result<Vec<_>, _>>()
+            .expect("parsing the certificate file");
+        let key = PrivateKeyDer::from_pem_file(key).expect("reading the key file");
+        Identity { chain, key }
     }
 }
 
@@ -96,8 +109,12 @@ pub fn self_signed(names: &[&str]) -> Identity {
         .expect("self-signing");
     Identity {
         chain: vec![cert.der().clone()],
-        key_der: key.serialize_der(),
+        key: pkcs8(&key),
     }
+}
+
+fn pkcs8(key: &KeyPair) -> PrivateKeyDer<'static> {
+    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()))
 }
 
 fn leaf_params(names: &[&str], validity: Validity) -> CertificateParams {
@@ -243,13 +260,12 @@ fn serve_http(listener: TcpListener, site: Site, redirect_to: Option<u16>) {
 }
 
 fn server_config(identity: Identity) -> Arc<ServerConfig> {
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(identity.key_der));
     let config =
         ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .with_safe_default_protocol_versions()
             .expect("default versions")
             .with_no_client_auth()
-            .with_single_cert(identity.chain, key)
+            .with_single_cert(identity.chain, identity.key)
             .expect("a usable certificate and key");
     Arc::new(config)
 }

@@ -12,13 +12,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use preflight_tls::AcceptAnyCertificate;
+use preflight_tls::{AcceptAnyCertificate, ListedCertificates};
 use rustls::client::{verify_server_cert_signed_by_trust_anchor, verify_server_name};
 use rustls::crypto::{CryptoProvider, ring};
-use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{
-    AlgorithmIdentifier, CertificateDer, InvalidSignature, ServerName,
-    SignatureVerificationAlgorithm, UnixTime, alg_id,
+    AlgorithmIdentifier, InvalidSignature, ServerName, SignatureVerificationAlgorithm, UnixTime,
+    alg_id,
 };
 use rustls::server::ParsedCertificate;
 use rustls::{ClientConfig, RootCertStore};
@@ -50,35 +49,42 @@ pub enum TrustError {
     NoSystemRoots,
 }
 
+/// The certificates to judge chains against.
+pub(crate) struct Trust {
+    /// The roots.
+    pub(crate) roots: RootCertStore,
+    /// The `--ca` file's certificates as written, whose own server is trusted.
+    pub(crate) listed: Option<ListedCertificates>,
+}
+
 /// Loads the roots to judge chains against: the certificates of `ca_file`, or the system's.
-pub fn load_roots(ca_file: Option<&Path>) -> Result<RootCertStore, TrustError> {
-    let mut store = RootCertStore::empty();
+pub(crate) fn load_roots(ca_file: Option<&Path>) -> Result<Trust, TrustError> {
     match ca_file {
         Some(path) => {
             let fail = |reason: String| TrustError::CaFile {
                 path: path.display().to_string(),
                 reason,
             };
-            let certs = CertificateDer::pem_file_iter(path)
-                .map_err(|e| fail(e.to_string()))?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| fail(e.to_string()))?;
-            if certs.is_empty() {
-                return Err(fail("no PEM certificate in it".into()));
-            }
-            for cert in certs {
-                store.add(cert).map_err(|e| fail(e.to_string()))?;
-            }
+            let listed = ListedCertificates::read_pem(path).map_err(fail)?;
+            let roots = listed.roots().map_err(|e| fail(e.to_string()))?;
+            Ok(Trust {
+                roots,
+                listed: Some(listed),
+            })
         }
         None => {
+            let mut roots = RootCertStore::empty();
             let native = rustls_native_certs::load_native_certs();
-            store.add_parsable_certificates(native.certs);
-            if store.is_empty() {
+            roots.add_parsable_certificates(native.certs);
+            if roots.is_empty() {
                 return Err(TrustError::NoSystemRoots);
             }
+            Ok(Trust {
+                roots,
+                listed: None,
+            })
         }
     }
-    Ok(store)
 }
 
 fn provider() -> CryptoProvider {
@@ -168,11 +174,12 @@ fn now_unix() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// Judges the chain of `session` for `host` against `roots`.
+/// Judges the chain of `session` for `host` against `trust`. A server presenting one of the
+/// `--ca` certificates as its own is trusted, as `curl --cacert` trusts it.
 pub(crate) fn inspect(
     session: &TlsSession,
     host: &str,
-    roots: &RootCertStore,
+    trust: &Trust,
     url: &str,
     tally: &mut Tally,
 ) {
@@ -203,17 +210,23 @@ pub(crate) fn inspect(
     let moment = now.clamp(not_before, not_after).max(0) as u64;
     let intermediates = &session.chain[1..];
     let parsed = ParsedCertificate::try_from(leaf_der);
-    let trust = parsed.as_ref().map_err(Clone::clone).and_then(|cert| {
+    let verdict = parsed.as_ref().map_err(Clone::clone).and_then(|cert| {
         verify_server_cert_signed_by_trust_anchor(
             cert,
-            roots,
+            &trust.roots,
             intermediates,
             UnixTime::since_unix_epoch(Duration::from_secs(moment)),
             &trust_algorithms(),
         )
     });
-    if let Err(e) = trust {
-        let cause = match &e {
+    let listed_leaf = |e: &rustls::Error| {
+        trust
+            .listed
+            .as_ref()
+            .is_some_and(|listed| listed.trusts_despite(leaf_der, e))
+    };
+    if let Some(e) = verdict.as_ref().err().filter(|e| !listed_leaf(e)) {
+        let cause = match e {
             rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => {
                 if leaf.subject() == leaf.issuer() {
                     "it is self-signed".to_string()

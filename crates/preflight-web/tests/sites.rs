@@ -706,3 +706,65 @@ fn the_legacy_probe_against_openssl_s_server() {
     assert!(matches!(tls10, ProbeResult::Accepted { .. }), "{tls10:?}");
     assert!(matches!(tls11, ProbeResult::Refused(_)), "{tls11:?}");
 }
+
+/// A certificate and key made by `openssl req -x509` for localhost in `dir` (a CA certificate,
+/// as that command marks it), or `None` with a note when openssl is not installed.
+// A skipped test says why on standard error.
+#[allow(clippy::print_stderr)]
+fn openssl_self_signed(dir: &std::path::Path) -> Option<(PathBuf, PathBuf)> {
+    let cert = dir.join("site.crt");
+    let key = dir.join("site.key");
+    let output = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "90",
+        ])
+        .args([
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output();
+    match output {
+        Ok(output) if output.status.success() => Some((cert, key)),
+        Ok(output) => panic!("openssl: {}", String::from_utf8_lossy(&output.stderr)),
+        Err(e) => {
+            eprintln!("note: openssl is not available ({e}); skipping");
+            None
+        }
+    }
+}
+
+#[test]
+fn a_self_signed_openssl_certificate_passed_as_the_ca_is_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((cert, key)) = openssl_self_signed(dir.path()) else {
+        return;
+    };
+    let server = testkit::serve(
+        Site::hardened(),
+        testkit::Identity::from_pem_files(&cert, &key),
+        true,
+    );
+    let scan = |ca_file: PathBuf| {
+        Scanner::new(Options {
+            ca_file: Some(ca_file),
+            ..Options::default()
+        })
+        .unwrap()
+        .scan(&server.http_url())
+    };
+
+    let outcome = scan(cert.clone());
+    assert_eq!(problems(&outcome), Vec::<&str>::new());
+    assert_eq!(graded(&outcome).1, "A+");
+
+    // Another CA file: the same certificate is untrusted.
+    let other = Lab::new();
+    let outcome = scan(other.ca_file.clone());
+    assert_eq!(problems(&outcome), ["web.tls-cert-untrusted"]);
+}
