@@ -26,7 +26,7 @@ pub use baseline::{Baseline, BaselineEntry, BaselineError};
 pub use check::{Check, CodeInfo, Project};
 pub use finding::{CommitRef, Finding, History, Location, LocationKind};
 pub use fingerprint::Fingerprint;
-pub use outcome::{DropReason, Dropped, Outcome, Score, ScoreModifier, Stats, Warning};
+pub use outcome::{DropReason, Dropped, Fact, Outcome, Score, ScoreModifier, Stats, Warning};
 pub use redacted::Redacted;
 pub use report::Report;
 pub use severity::{Severity, UnknownSeverity};

@@ -206,6 +206,32 @@ pub struct Score {
     pub modifiers: Vec<ScoreModifier>,
 }
 
+/// Something a check looked at and found in order: the evidence behind a passed checklist item.
+///
+/// `id` is either a finding code the observation answers (`web.hsts-missing` for a site whose
+/// HSTS header was seen and judged), so the fact shows exactly where that code was checked and
+/// did not apply, or a check's name (`web`) for what the check looked at as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    /// The finding code this observation answers, or the name of the check that made it.
+    pub id: String,
+    /// Where it was seen.
+    pub location: Location,
+    /// What was seen, in a few words; never a secret value.
+    pub message: String,
+}
+
+impl Fact {
+    /// A fact about `id` seen at `location`.
+    pub fn new(id: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
+        Fact {
+            id: id.into(),
+            location,
+            message: message.into(),
+        }
+    }
+}
+
 /// Everything one check produced: findings, dropped candidates, warnings, counters and scores.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
@@ -219,6 +245,8 @@ pub struct Outcome {
     pub stats: Stats,
     /// Grades, for checks that grade.
     pub scores: Vec<Score>,
+    /// What was seen to be in order, as evidence for the checklist.
+    pub facts: Vec<Fact>,
 }
 
 impl Outcome {
@@ -229,5 +257,6 @@ impl Outcome {
         self.warnings.extend(other.warnings);
         self.stats.add(other.stats);
         self.scores.extend(other.scores);
+        self.facts.extend(other.facts);
     }
 }

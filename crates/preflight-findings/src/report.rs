@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use crate::{Dropped, Finding, Score, Severity, Stats, Warning};
+use crate::{Dropped, Fact, Finding, Score, Severity, Stats, Warning};
 
 /// The result of a run: what renderers turn into text, JSON or SARIF.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -15,10 +15,12 @@ pub struct Report {
     pub stats: Stats,
     /// Grades of graded targets.
     pub scores: Vec<Score>,
+    /// What the checks saw to be in order (evidence for the checklist).
+    pub facts: Vec<Fact>,
 }
 
 impl Report {
-    /// Sorts findings, dropped candidates and warnings into their stable order.
+    /// Sorts findings, dropped candidates, warnings and facts into their stable order.
     pub fn sort(&mut self) {
         self.findings.sort_by(|a, b| {
             (&a.location, &a.id, &a.fingerprint).cmp(&(&b.location, &b.id, &b.fingerprint))
@@ -27,6 +29,9 @@ impl Report {
             .sort_by(|a, b| (&a.location, &a.id).cmp(&(&b.location, &b.id)));
         self.warnings
             .sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        self.facts.sort_by(|a, b| {
+            (&a.location, &a.id, &a.message).cmp(&(&b.location, &b.id, &b.message))
+        });
     }
 
     /// The number of findings at each severity, lowest first.

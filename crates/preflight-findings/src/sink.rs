@@ -222,6 +222,7 @@ impl Sink {
         self.report.warnings.extend(outcome.warnings);
         self.report.stats.add(outcome.stats);
         self.report.scores.extend(outcome.scores);
+        self.report.facts.extend(outcome.facts);
     }
 
     /// The report, with findings in a stable order (path, line, column, id).
@@ -344,5 +345,27 @@ mod tests {
                 .is_err()
         );
         assert!(Filters::default().allow_values(&["(".to_string()]).is_err());
+    }
+
+    #[test]
+    fn facts_reach_the_report_in_location_order() {
+        use crate::Fact;
+        let mut sink = Sink::new(Filters::default());
+        sink.accept(Outcome {
+            facts: vec![Fact::new(
+                "web.hsts-missing",
+                Location::file("b.py", 3, 1),
+                "HSTS sent",
+            )],
+            ..Outcome::default()
+        });
+        sink.accept(Outcome {
+            facts: vec![Fact::new("env", Location::file("a.env", 1, 1), "read")],
+            ..Outcome::default()
+        });
+        let report = sink.finish();
+        let ids: Vec<&str> = report.facts.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["env", "web.hsts-missing"]);
+        assert!(Report::default().facts.is_empty());
     }
 }
