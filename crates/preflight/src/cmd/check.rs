@@ -27,7 +27,15 @@ use crate::config::Config;
 use crate::output::{self, Context, Progress};
 
 /// The names `--skip` accepts.
-const CHECKS: [&str; 6] = ["secrets", "git", "history", "env", "web", "db"];
+const CHECKS: [&str; 7] = [
+    "secrets",
+    "git",
+    "history",
+    "env",
+    "containers",
+    "web",
+    "db",
+];
 
 /// Arguments of `preflight check`.
 #[derive(Debug, clap::Args)]
@@ -41,7 +49,7 @@ pub struct Args {
     /// Do not scan git history (the working tree and git hygiene are still checked).
     #[arg(long)]
     pub no_history: bool,
-    /// Checks to skip: secrets, git, history, env, web, db (comma-separated or repeated).
+    /// Checks to skip: secrets, git, history, env, containers, web, db (comma-separated or repeated).
     #[arg(
         long,
         value_delimiter = ',',
@@ -100,6 +108,9 @@ pub fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
         checks.push(Box::new(
             env::build(&config).context("in the [env] policy")?,
         ));
+    }
+    if wanted("containers") {
+        checks.push(Box::new(preflight_containers::ContainersCheck::new()));
     }
     if args.live && wanted("web") {
         checks.push(Box::new(preflight_web::WebCheck::new(config.web.clone())));

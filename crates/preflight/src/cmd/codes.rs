@@ -20,6 +20,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         preflight_env::CODES,
         preflight_web::CODES,
         preflight_db::CODES,
+        preflight_containers::CODES,
     ]
     .into_iter()
     .flatten()
@@ -68,7 +69,11 @@ mod tests {
         for code in &codes {
             assert!(seen.insert(code.id), "duplicate code {}", code.id);
             let (check, name) = code.id.split_once('.').expect("codes are `<check>.<name>`");
-            assert!(["git", "env", "web", "db"].contains(&check), "{}", code.id);
+            assert!(
+                ["git", "env", "web", "db", "container"].contains(&check),
+                "{}",
+                code.id
+            );
             assert!(
                 !name.is_empty()
                     && name
