@@ -11,14 +11,17 @@
 //!
 //! "Not verifying" still checks the handshake's signatures: it skips only the question of who
 //! the certificate belongs to.
+//!
+//! As with libpq, a server whose own certificate is in the `sslrootcert` file is trusted even
+//! when that certificate is marked as a CA (as `openssl req -x509` makes it), which webpki alone
+//! refuses.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use preflight_tls::AcceptAnyCertificate;
+use preflight_tls::{AcceptAnyCertificate, ListedCertificates, TrustListedLeaf};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
@@ -61,15 +64,20 @@ pub(crate) fn client_config(info: &ConnInfo) -> Result<(ClientConfig, Verificati
     let verifier: Arc<dyn ServerCertVerifier> = match roots {
         // `require` without root certificates: encryption only.
         None => Arc::new(AcceptAnyCertificate::new(algorithms)),
-        Some(roots) => {
+        Some((roots, listed)) => {
             let webpki =
                 WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                     .build()
                     .map_err(|e| DbError::Tls(format!("cannot use the root certificates: {e}")))?;
-            if verification == Verification::Full {
+            let full = verification == Verification::Full;
+            let chain: Arc<dyn ServerCertVerifier> = if full {
                 webpki
             } else {
                 Arc::new(ChainOnly { inner: webpki })
+            };
+            match listed {
+                Some(listed) => Arc::new(TrustListedLeaf::new(chain, listed, full)),
+                None => chain,
             }
         }
     };
@@ -96,8 +104,11 @@ fn root_certificate_source(info: &ConnInfo) -> Option<RootSource> {
     }
 }
 
-fn load_roots(source: &RootSource) -> Result<RootCertStore, DbError> {
+/// The trusted roots of `source`, and for a file its certificates as written (a server
+/// presenting one of them as its own is trusted).
+fn load_roots(source: &RootSource) -> Result<(RootCertStore, Option<ListedCertificates>), DbError> {
     let mut roots = RootCertStore::empty();
+    let mut listed = None;
     match source {
         RootSource::System => {
             let found = rustls_native_certs::load_native_certs();
@@ -105,22 +116,22 @@ fn load_roots(source: &RootSource) -> Result<RootCertStore, DbError> {
         }
         RootSource::File(path) => {
             let shown = path.display();
-            let certs = CertificateDer::pem_file_iter(path)
-                .map_err(|e| DbError::Tls(format!("cannot read sslrootcert {shown}: {e}")))?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| DbError::Tls(format!("invalid sslrootcert {shown}: {e}")))?;
-            let (added, _ignored) = roots.add_parsable_certificates(certs);
+            let certs = ListedCertificates::read_pem(path)
+                .map_err(|e| DbError::Tls(format!("cannot read sslrootcert {shown}: {e}")))?;
+            let (added, _ignored) =
+                roots.add_parsable_certificates(certs.certificates().iter().cloned());
             if added == 0 {
                 return Err(DbError::Tls(format!(
                     "sslrootcert {shown} holds no usable certificate"
                 )));
             }
+            listed = Some(certs);
         }
     }
     if roots.is_empty() {
         return Err(DbError::Tls("no trusted root certificate found".into()));
     }
-    Ok(roots)
+    Ok((roots, listed))
 }
 
 /// `verify-ca`: the full check, except that a certificate for another name passes.
@@ -172,5 +183,119 @@ impl ServerCertVerifier for ChainOnly {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.inner.supported_verify_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::path::Path;
+    use std::process::Command;
+
+    use rustls::pki_types::PrivateKeyDer;
+    use rustls::pki_types::pem::PemObject;
+    use rustls::{ClientConnection, ServerConfig, ServerConnection, StreamOwned};
+
+    use super::*;
+
+    /// `openssl req -x509` for `name` in `dir`: a self-signed certificate marked as a CA.
+    fn openssl_self_signed(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+        let cert = dir.join("server.crt");
+        let key = dir.join("server.key");
+        let output = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+            ])
+            .arg("-subj")
+            .arg(format!("/CN={name}"))
+            .arg("-addext")
+            .arg(format!("subjectAltName=DNS:{name}"))
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .output()
+            .expect("openssl is installed (the database tests need it)");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (cert, key)
+    }
+
+    /// A TLS server on 127.0.0.1 for one connection with `cert` and `key`; its port.
+    fn serve_once(cert: &Path, key: &Path) -> u16 {
+        let chain = CertificateDer::pem_file_iter(cert)
+            .expect("certificate file")
+            .collect::<Result<Vec<_>, _>>()
+            .expect("certificate");
+        let key = PrivateKeyDer::from_pem_file(key).expect("key");
+        let config =
+            ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .expect("versions")
+                .with_no_client_auth()
+                .with_single_cert(chain, key)
+                .expect("server certificate");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        std::thread::spawn(move || {
+            if let Ok((stream, _)) = listener.accept() {
+                let connection = ServerConnection::new(Arc::new(config)).expect("server");
+                let mut tls = StreamOwned::new(connection, stream);
+                let mut byte = [0u8; 1];
+                if tls.read_exact(&mut byte).is_ok() {
+                    let _ = tls.write_all(&byte);
+                }
+            }
+        });
+        port
+    }
+
+    /// Connects to a server presenting `cert` as `host`, configured by the connection `url`.
+    fn connect(url: &str, host: &str, cert: &Path, key: &Path) -> Result<(), String> {
+        let info = ConnInfo::parse(url).expect("a valid URL");
+        let (config, _) = client_config(&info).map_err(|e| e.to_string())?;
+        let port = serve_once(cert, key);
+        let name = ServerName::try_from(host.to_string()).expect("name");
+        let connection = ClientConnection::new(Arc::new(config), name).expect("client");
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        let mut tls = StreamOwned::new(connection, stream);
+        tls.write_all(b"x").map_err(|e| e.to_string())?;
+        let mut byte = [0u8; 1];
+        tls.read_exact(&mut byte).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_server_whose_own_certificate_is_the_sslrootcert_is_verified() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let (cert, key) = openssl_self_signed(dir.path(), "db.internal");
+        let root = cert.display();
+        for mode in ["verify-full", "verify-ca", "require"] {
+            let url = format!("postgresql://app@db.internal/app?sslmode={mode}&sslrootcert={root}");
+            connect(&url, "db.internal", &cert, &key).unwrap_or_else(|e| panic!("{mode}: {e}"));
+        }
+        // verify-full still wants the name; verify-ca does not.
+        let full =
+            format!("postgresql://app@db.internal/app?sslmode=verify-full&sslrootcert={root}");
+        let refused = connect(&full, "other.internal", &cert, &key).unwrap_err();
+        assert!(refused.contains("not valid for name"), "{refused}");
+        let ca = format!("postgresql://app@db.internal/app?sslmode=verify-ca&sslrootcert={root}");
+        connect(&ca, "other.internal", &cert, &key).expect("verify-ca ignores the name");
+    }
+
+    #[test]
+    fn another_self_signed_certificate_is_still_refused() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let (listed, _) = openssl_self_signed(dir.path(), "db.internal");
+        let other_dir = tempfile::tempdir().expect("temporary directory");
+        let (cert, key) = openssl_self_signed(other_dir.path(), "db.internal");
+        let url = format!(
+            "postgresql://app@db.internal/app?sslmode=verify-full&sslrootcert={}",
+            listed.display()
+        );
+        assert!(connect(&url, "db.internal", &cert, &key).is_err());
     }
 }

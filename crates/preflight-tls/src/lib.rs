@@ -121,6 +121,11 @@ impl ListedCertificates {
         Ok(store)
     }
 
+    /// The certificates, in file order.
+    pub fn certificates(&self) -> &[CertificateDer<'static>] {
+        &self.certificates
+    }
+
     /// Whether `cert` is, byte for byte, one of the listed certificates.
     pub fn lists(&self, cert: &CertificateDer<'_>) -> bool {
         self.certificates
