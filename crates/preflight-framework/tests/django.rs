@@ -1,0 +1,362 @@
+//! The Django settings check on split, cookiecutter-style and single-file layouts.
+
+use preflight_findings::Severity;
+use preflight_framework::DjangoCheck;
+
+use crate::util::{found, message, project, run};
+
+const APPS_SAFE: &str = r#"INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "axes",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+ROOT_URLCONF = "config.urls"
+"#;
+
+const VALIDATORS_SAFE: &str = r#"AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+"#;
+
+const TRANSPORT_SAFE: &str = r#"SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_SSL_REDIRECT = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_AGE = 60 * 60 * 8
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+"#;
+
+/// The issue's scenario: a split settings package whose production module inherits a DEBUG
+/// that defaults to "True", a 14-day session and a 6-character password minimum, and sets an
+/// insecure session cookie and a one-hour HSTS.
+#[test]
+fn the_issue_scenario_is_reported_at_each_line() {
+    let base = format!(
+        "import os\nfrom pathlib import Path\n\nBASE_DIR = Path(__file__).resolve().parent.parent\nSECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]\nDEBUG = os.getenv(\"DJANGO_DEBUG\", \"True\") == \"True\"\nALLOWED_HOSTS = os.getenv(\"DJANGO_ALLOWED_HOSTS\", \"www.example.com\").split(\",\")\n{APPS_SAFE}AUTH_PASSWORD_VALIDATORS = [\n    {{\"NAME\": \"django.contrib.auth.password_validation.MinimumLengthValidator\", \"OPTIONS\": {{\"min_length\": 6}}}},\n    {{\"NAME\": \"django.contrib.auth.password_validation.CommonPasswordValidator\"}},\n]\nSESSION_COOKIE_AGE = 60 * 60 * 24 * 14\n"
+    );
+    let production = "from .base import *  # noqa\n\nSESSION_COOKIE_SECURE = False\nCSRF_COOKIE_SECURE = True\nSECURE_SSL_REDIRECT = True\nSECURE_HSTS_SECONDS = 3600\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True\nSECURE_HSTS_PRELOAD = True\nDATA_UPLOAD_MAX_MEMORY_SIZE = 5242880\n";
+    let local = "from .base import *\n\nDEBUG = True\nSECRET_KEY = \"django-insecure-!4pb!s68xmevrm7!f3jm9_^*)w=185@i=d)1)oyq8qe_q+&rcz\"\nSESSION_COOKIE_AGE = 10 ** 9\n";
+    let dir = project(&[
+        (
+            "manage.py",
+            "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"shop.settings.local\")\n",
+        ),
+        ("shop/__init__.py", ""),
+        ("shop/settings/__init__.py", ""),
+        ("shop/settings/base.py", &base),
+        ("shop/settings/production.py", production),
+        ("shop/settings/local.py", local),
+    ]);
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+    let apps_end = 6 + APPS_SAFE.lines().count();
+    assert_eq!(
+        found(&outcome),
+        vec![
+            "django-settings.debug shop/settings/base.py:6".to_string(),
+            format!(
+                "django-settings.password-min-length shop/settings/base.py:{}",
+                apps_end + 2
+            ),
+            format!(
+                "django-settings.session-age shop/settings/base.py:{}",
+                apps_end + 6
+            ),
+            "django-settings.hsts-short shop/settings/production.py:6".to_string(),
+            "django-settings.session-cookie-secure shop/settings/production.py:3".to_string(),
+        ]
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
+    );
+    let debug = message(&outcome, "django-settings.debug");
+    assert!(debug.contains("DJANGO_DEBUG is unset"), "{debug}");
+    assert!(
+        debug.contains("shop/settings/production.py inherits it"),
+        "{debug}"
+    );
+    assert!(message(&outcome, "django-settings.session-age").contains("14 days"));
+    assert!(message(&outcome, "django-settings.password-min-length").contains("6 characters"));
+    let hsts = outcome
+        .findings
+        .iter()
+        .find(|f| f.id == "django-settings.hsts-short")
+        .expect("hsts");
+    assert_eq!(hsts.severity, Severity::Medium);
+    assert!(hsts.message.contains("1 hour"));
+    let debug = outcome
+        .findings
+        .iter()
+        .find(|f| f.id == "django-settings.debug")
+        .expect("debug");
+    assert_eq!(debug.severity, Severity::High);
+    assert_eq!(
+        debug.details.get("module").map(String::as_str),
+        Some("shop/settings/production.py")
+    );
+}
+
+/// Safe settings that look like the risky ones stay quiet: DEBUG read as a boolean with a
+/// False default, a year of HSTS, 12-character passwords, sslmode verify-full, listed CORS
+/// origins with credentials, WARNING-level request logging.
+#[test]
+fn safe_single_file_settings_stay_quiet() {
+    let settings = format!(
+        "import environ\nenv = environ.Env(DJANGO_DEBUG=(bool, False))\nDEBUG = env.bool(\"DEBUG\", default=False)\nTEMPLATE_DEBUG = env(\"DJANGO_DEBUG\")\nSECRET_KEY = env(\"DJANGO_SECRET_KEY\")\nALLOWED_HOSTS = env.list(\"ALLOWED_HOSTS\", default=[\"www.example.com\", \"127.0.0.1\"])\n{APPS_SAFE}{VALIDATORS_SAFE}{TRANSPORT_SAFE}X_FRAME_OPTIONS = \"DENY\"\nSECURE_REFERRER_POLICY = \"strict-origin-when-cross-origin\"\nPASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.Argon2PasswordHasher\",\n    \"django.contrib.auth.hashers.PBKDF2PasswordHasher\",\n]\nDATABASES = {{\n    \"default\": {{\n        \"ENGINE\": \"django.db.backends.postgresql\",\n        \"HOST\": \"db.internal.example\",\n        \"OPTIONS\": {{\"sslmode\": \"verify-full\"}},\n    }},\n    \"local\": {{\"ENGINE\": \"django.db.backends.postgresql\", \"HOST\": \"127.0.0.1\"}},\n}}\nCORS_ALLOWED_ORIGINS = [\"https://app.example.com\"]\nCORS_ALLOW_CREDENTIALS = True\nLOGGING = {{\n    \"version\": 1,\n    \"handlers\": {{\"console\": {{\"class\": \"logging.StreamHandler\"}}}},\n    \"loggers\": {{\"django.request\": {{\"handlers\": [\"console\"], \"level\": \"WARNING\"}}}},\n}}\n"
+    );
+    let dir = project(&[
+        ("mysite/settings.py", &settings),
+        (
+            "docker-compose.yml",
+            "services:\n  db:\n    ports:\n      - \"127.0.0.1:5432:5432\"\n",
+        ),
+    ]);
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    assert_eq!(found(&outcome), Vec::<String>::new());
+    assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+    assert_eq!(outcome.stats.scanned, 1);
+}
+
+/// Every other problem, planted once in a single-file settings.py.
+#[test]
+fn single_file_settings_report_each_planted_problem() {
+    let settings = r#"SECRET_KEY = "django-insecure-!4pb!s68xmevrm7!f3jm9_^*)w=185@i=d)1)oyq8qe_q+&rcz"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.sessions", "corsheaders"]
+MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_SSL_REDIRECT = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = False
+SESSION_COOKIE_AGE = 3600
+X_FRAME_OPTIONS = "ALLOWALL"
+SECURE_REFERRER_POLICY = "unsafe-url"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = None
+SECURE_CONTENT_TYPE_NOSNIFF = False
+AUTH_PASSWORD_VALIDATORS = []
+DATA_UPLOAD_MAX_MEMORY_SIZE = None
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "HOST": "db.example.net"}}
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = True
+LOGGING = {"version": 1, "loggers": {"django.db.backends": {"level": "DEBUG"}}}
+"#;
+    let dir = project(&[("app/settings.py", settings)]);
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    let at = |code: &str, line: u32| format!("django-settings.{code} app/settings.py:{line}");
+    let mut expected = vec![
+        at("secret-key-insecure", 1),
+        at("allowed-hosts", 3),
+        at("login-lockout", 4),
+        at("security-middleware", 5),
+        at("session-cookie-httponly", 16),
+        at("x-frame-options", 18),
+        at("referrer-policy", 19),
+        at("cross-origin-opener-policy", 20),
+        at("content-type-nosniff", 21),
+        at("password-validators", 22),
+        at("upload-limits", 23),
+        at("weak-password-hasher", 24),
+        at("database-sslmode", 28),
+        at("cors-all-origins-credentials", 29),
+        at("logging-debug", 31),
+    ];
+    expected.sort();
+    assert_eq!(found(&outcome), expected);
+    let hasher = outcome
+        .findings
+        .iter()
+        .find(|f| f.id == "django-settings.weak-password-hasher")
+        .expect("hasher");
+    assert_eq!(hasher.severity, Severity::High);
+    // The key itself is never shown.
+    for finding in &outcome.findings {
+        assert!(!finding.message.contains("4pb!s68"), "{}", finding.message);
+    }
+}
+
+#[test]
+fn a_short_key_is_weak_and_a_long_random_one_is_not() {
+    let weak = project(&[(
+        "settings.py",
+        "SECRET_KEY = \"WLL8c8ykjCUcJFv7Tr8k\"\nINSTALLED_APPS = []\nSECURE_HSTS_SECONDS = 31536000\n",
+    )]);
+    let outcome = run(&DjangoCheck::new(), weak.path());
+    let text = message(&outcome, "django-settings.secret-key-weak");
+    assert!(text.contains("20 characters"), "{text}");
+    assert!(!text.contains("WLL8c8"), "{text}");
+    let strong = project(&[(
+        "settings.py",
+        "SECRET_KEY = \"0G(-=p3x(kAcAd!d)9sb*nhvrr!@#3*-51pi8Z7-7Gn(Cm%93B\"\nINSTALLED_APPS = []\nSECURE_HSTS_SECONDS = 31536000\n",
+    )]);
+    let outcome = run(&DjangoCheck::new(), strong.path());
+    assert!(
+        !found(&outcome).iter().any(|f| f.contains("secret-key")),
+        "{:?}",
+        found(&outcome)
+    );
+}
+
+/// A cookiecutter-django layout: config/settings/{base,local,production,test}.py, wsgi.py naming
+/// production, manage.py naming local, and env files under .envs/.
+#[test]
+fn cookiecutter_layout_judges_production_through_its_env_files() {
+    let base = format!(
+        "import environ\nfrom pathlib import Path\n\nROOT_DIR = Path(__file__).resolve(strict=True).parent.parent.parent\nenv = environ.Env()\nREAD_DOT_ENV_FILE = env.bool(\"DJANGO_READ_DOT_ENV_FILE\", default=False)\nif READ_DOT_ENV_FILE:\n    env.read_env(str(ROOT_DIR / \".env\"))\nDEBUG = env.bool(\"DJANGO_DEBUG\", False)\nDATABASES = {{\"default\": env.db(\"DATABASE_URL\")}}\nDATABASES[\"default\"][\"ATOMIC_REQUESTS\"] = True\n{APPS_SAFE}{VALIDATORS_SAFE}SESSION_COOKIE_HTTPONLY = True\nX_FRAME_OPTIONS = \"DENY\"\n"
+    );
+    let production = "from .base import *  # noqa: F403\nfrom .base import env\n\nSECRET_KEY = env(\"DJANGO_SECRET_KEY\")\nALLOWED_HOSTS = env.list(\"DJANGO_ALLOWED_HOSTS\", default=[\"example.com\"])\nSECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\")\nSECURE_SSL_REDIRECT = env.bool(\"DJANGO_SECURE_SSL_REDIRECT\", default=True)\nSESSION_COOKIE_SECURE = True\nCSRF_COOKIE_SECURE = True\nSECURE_HSTS_SECONDS = 60 * 60 * 24 * 365\nSECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(\"DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS\", default=True)\nSECURE_HSTS_PRELOAD = env.bool(\"DJANGO_SECURE_HSTS_PRELOAD\", default=True)\nSECURE_CONTENT_TYPE_NOSNIFF = env.bool(\"DJANGO_SECURE_CONTENT_TYPE_NOSNIFF\", default=True)\nSESSION_COOKIE_AGE = 43200\nDATA_UPLOAD_MAX_MEMORY_SIZE = 10485760\nLOGGING = {\n    \"version\": 1,\n    \"handlers\": {\"console\": {\"level\": \"DEBUG\", \"class\": \"logging.StreamHandler\"}},\n    \"loggers\": {\n        \"django.db.backends\": {\"level\": \"DEBUG\", \"handlers\": [\"console\"]},\n        \"django.security.DisallowedHost\": {\"level\": \"ERROR\", \"handlers\": [\"console\"]},\n    },\n}\n";
+    let dir = project(&[
+        (
+            "manage.py",
+            "os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"config.settings.local\")\n",
+        ),
+        ("config/__init__.py", ""),
+        (
+            "config/wsgi.py",
+            "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"config.settings.production\")\n",
+        ),
+        ("config/settings/__init__.py", ""),
+        ("config/settings/base.py", &base),
+        ("config/settings/production.py", production),
+        (
+            "config/settings/local.py",
+            "from .base import *\nDEBUG = True\nSECRET_KEY = env(\"DJANGO_SECRET_KEY\", default=\"WLL8c8ykjCUcJFv7Tr8k\")\nALLOWED_HOSTS = [\"*\"]\n",
+        ),
+        (
+            "config/settings/test.py",
+            "from .base import *\nPASSWORD_HASHERS = [\"django.contrib.auth.hashers.MD5PasswordHasher\"]\n",
+        ),
+        (
+            ".envs/.production/.django",
+            "DJANGO_SECURE_SSL_REDIRECT=False\nDJANGO_ALLOWED_HOSTS=www.example.com\n",
+        ),
+        (".envs/.local/.django", "DJANGO_DEBUG=True\n"),
+    ]);
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+    assert_eq!(
+        found(&outcome),
+        vec![
+            "django-settings.logging-debug config/settings/production.py:16",
+            "django-settings.ssl-redirect config/settings/production.py:7",
+        ]
+    );
+    let redirect = message(&outcome, "django-settings.ssl-redirect");
+    assert!(
+        redirect.contains("DJANGO_SECURE_SSL_REDIRECT as set in .envs/.production/.django line 1"),
+        "{redirect}"
+    );
+}
+
+#[test]
+fn env_files_for_production_are_used_and_development_ones_are_not() {
+    let settings = "import environ\nenv = environ.Env()\nDEBUG = env.bool(\"DEBUG\", default=False)\nINSTALLED_APPS = []\nSECURE_HSTS_SECONDS = 31536000\n";
+    let dir = project(&[("settings.py", settings), (".env.local", "DEBUG=True\n")]);
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    assert!(!found(&outcome).iter().any(|f| f.contains(".debug")));
+    crate::util::write(dir.path(), ".env.production", b"DEBUG=on\n");
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    let debug = message(&outcome, "django-settings.debug");
+    assert!(
+        debug.contains("DEBUG as set in .env.production line 1"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn missing_settings_name_the_module_unless_it_may_hold_unseen_names() {
+    let dir = project(&[(
+        "proj/settings.py",
+        "INSTALLED_APPS = [\"django.contrib.auth\", \"axes\"]\nMIDDLEWARE = [\"django.middleware.security.SecurityMiddleware\", \"django.middleware.clickjacking.XFrameOptionsMiddleware\"]\n",
+    )]);
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    let missing: Vec<String> = found(&outcome);
+    for code in [
+        "allowed-hosts",
+        "hsts-missing",
+        "ssl-redirect",
+        "session-cookie-secure",
+        "csrf-cookie-secure",
+        "session-age",
+        "password-validators",
+        "upload-limits-default",
+    ] {
+        let line = format!("django-settings.{code} proj/settings.py:-");
+        assert!(missing.contains(&line), "{line} missing from {missing:?}");
+    }
+    assert!(
+        !missing.iter().any(|f| f.contains("hsts-preload")),
+        "{missing:?}"
+    );
+
+    let incomplete = project(&[(
+        "proj/settings.py",
+        "from shared_company_settings import *\nINSTALLED_APPS = [\"django.contrib.auth\", \"axes\"]\n",
+    )]);
+    let outcome = run(&DjangoCheck::new(), incomplete.path());
+    assert_eq!(found(&outcome), Vec::<String>::new());
+}
+
+#[test]
+fn a_module_named_by_wsgi_is_judged_and_library_test_settings_are_not() {
+    let dir = project(&[
+        (
+            "site/wsgi.py",
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.deploy_conf')\n",
+        ),
+        ("site/__init__.py", ""),
+        (
+            "site/deploy_conf.py",
+            "DEBUG = True\nINSTALLED_APPS = []\nSECURE_HSTS_SECONDS = 31536000\n",
+        ),
+        ("tests/settings.py", "DEBUG = True\nINSTALLED_APPS = []\n"),
+    ]);
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    let debug: Vec<String> = found(&outcome)
+        .into_iter()
+        .filter(|f| f.contains(".debug"))
+        .collect();
+    assert_eq!(debug, vec!["django-settings.debug site/deploy_conf.py:1"]);
+}
+
+#[test]
+fn a_project_without_django_reports_nothing() {
+    let dir = project(&[
+        (
+            "app/settings.py",
+            "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    debug: bool = True\n",
+        ),
+        ("app/main.py", "print('hello')\n"),
+    ]);
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    assert_eq!(found(&outcome), Vec::<String>::new());
+}

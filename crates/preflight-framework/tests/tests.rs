@@ -1,0 +1,7 @@
+//! End-to-end tests of the Django and FastAPI checks on real project layouts in temporary
+//! directories.
+
+mod django;
+mod fastapi;
+mod garbage;
+mod util;

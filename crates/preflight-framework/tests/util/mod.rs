@@ -1,0 +1,54 @@
+//! Shared helpers: projects written to temporary directories and the findings of a check.
+
+use preflight_findings::{Check, Outcome, Project};
+
+/// A project with these files (paths relative to its root).
+pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, body) in files {
+        write(dir.path(), path, body.as_bytes());
+    }
+    dir
+}
+
+/// Writes one file, creating its directories.
+pub fn write(root: &std::path::Path, path: &str, body: &[u8]) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+    std::fs::write(full, body).expect("write");
+}
+
+/// Runs a check on the project at `root`.
+pub fn run(check: &dyn Check, root: &std::path::Path) -> Outcome {
+    check.run(&Project {
+        root: root.to_path_buf(),
+    })
+}
+
+/// Each finding as `id path:line` (line `-` when the finding names a whole module), sorted.
+pub fn found(outcome: &Outcome) -> Vec<String> {
+    let mut out: Vec<String> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f.id,
+                f.location.path,
+                f.location
+                    .line
+                    .map(|l| l.to_string())
+                    .unwrap_or_else(|| "-".into())
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The message of the only finding with `id`.
+pub fn message(outcome: &Outcome, id: &str) -> String {
+    let matching: Vec<_> = outcome.findings.iter().filter(|f| f.id == id).collect();
+    assert_eq!(matching.len(), 1, "one {id} expected: {:?}", found(outcome));
+    matching[0].message.clone()
+}
