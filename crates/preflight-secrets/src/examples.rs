@@ -61,7 +61,12 @@ pub fn check_rule(scanner: &Scanner, rule: &Rule, scratch: &mut Scratch) -> Vec<
         let mut found = Vec::new();
         let mut notes = Vec::new();
         let public = rule.public.then(|| public_value(rule));
-        for candidate in scanner.candidates(text, scratch) {
+        // A pair's finding shown again at its identifier's line is the same finding.
+        for candidate in scanner
+            .candidates(text, scratch)
+            .iter()
+            .filter(|c| !c.at_identifier)
+        {
             let value = String::from_utf8_lossy(&text[candidate.secret.clone()]).into_owned();
             let id = &scanner.rule(candidate.rule).id;
             match &candidate.dropped {

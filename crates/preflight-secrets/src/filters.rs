@@ -4,6 +4,8 @@
 //! inline markers, its line), are cheap, and run only on regex matches, which are rare; so they
 //! favour clarity over speed.
 
+use std::ops::Range;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use preflight_findings::DropReason;
 
@@ -280,8 +282,171 @@ impl Filters {
         if is_user_and_hash(value) {
             return reason("a user and password hash, not a password");
         }
+        if is_word_slug(value) {
+            return reason("lower-case words joined by hyphens: an instruction, not a secret");
+        }
         shape(body(value)).and_then(reason)
     }
+}
+
+/// Whether `value` is an instruction or a description written as a slug
+/// (`generate-with-openssl-rand-hex-32`, `set_this_in_production`): three or more lower-case
+/// words joined by `-` or `_`, with at most counts beside them. Generated secrets mix letters
+/// and digits within their parts; a UUID's parts are hex, so at least one word must hold a
+/// letter beyond `f`.
+pub fn is_word_slug(value: &[u8]) -> bool {
+    let parts = || value.split(|&b| b == b'-' || b == b'_');
+    let words = parts()
+        .filter(|p| p.len() >= 2 && p.iter().all(u8::is_ascii_lowercase))
+        .count();
+    let well_formed = parts().all(|p| {
+        !p.is_empty() && (p.iter().all(u8::is_ascii_lowercase) || p.iter().all(u8::is_ascii_digit))
+    });
+    let beyond_hex = parts().any(|p| p.iter().any(|&b| b > b'f' && b.is_ascii_lowercase()));
+    well_formed && words >= 3 && beyond_hex
+}
+
+/// The name a value is assigned to on its line (`NextToken` in `"NextToken": "..."`,
+/// `apiKey` in `apiKey?: string`), or `None` when the value does not follow `name =`, `name:`,
+/// `name:=` or `name =>`.
+pub fn assigned_name<'a>(bytes: &'a [u8], secret: &Range<usize>) -> Option<&'a [u8]> {
+    let floor = secret.start.saturating_sub(256);
+    let start =
+        memchr::memrchr(b'\n', &bytes[floor..secret.start]).map_or(floor, |i| floor + i + 1);
+    let line = &bytes[start..secret.start];
+    let mut i = line.len();
+    let skip = |i: &mut usize, set: &[u8]| {
+        while *i > 0 && set.contains(&line[*i - 1]) {
+            *i -= 1;
+        }
+    };
+    skip(&mut i, b"\"'` \t");
+    if line[..i].ends_with(b"=>") || line[..i].ends_with(b":=") {
+        i -= 2;
+    } else if i > 0 && matches!(line[i - 1], b'=' | b':') {
+        i -= 1;
+    } else {
+        return None;
+    }
+    skip(&mut i, b"\"'` \t?");
+    let end = i;
+    while i > 0
+        && (line[i - 1].is_ascii_alphanumeric() || matches!(line[i - 1], b'_' | b'-' | b'.'))
+    {
+        i -= 1;
+    }
+    (i < end).then(|| &line[i..end])
+}
+
+/// Whether `name` is a pagination field (`NextToken`, `nextPageToken`, `continuation_token`,
+/// `cursor`, `NextMarker`): its value is a position in a listing, not a credential.
+pub fn is_pagination_name(name: &[u8]) -> bool {
+    let last = name.rsplit(|&b| b == b'.').next().unwrap_or(name);
+    let folded: Vec<u8> = last
+        .iter()
+        .filter(|&&b| b != b'_' && b != b'-')
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    const ENDINGS: &[&[u8]] = &[
+        b"nexttoken",
+        b"nextmarker",
+        b"nextcursor",
+        b"nextkey",
+        b"nextlink",
+        b"nextpage",
+        b"pagetoken",
+        b"continuationtoken",
+        b"paginationtoken",
+        b"startingtoken",
+        b"cursor",
+        b"marker",
+        b"lastevaluatedkey",
+        b"exclusivestartkey",
+    ];
+    ENDINGS.iter().any(|e| folded.ends_with(e))
+}
+
+/// Whether the value at `secret` is part of an Amazon Resource Name
+/// (`arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf`,
+/// `arn:aws:ssm:...:parameter/prod/api-key`), which names a secret instead of holding it.
+pub fn in_arn(bytes: &[u8], secret: &Range<usize>) -> bool {
+    let floor = secret.start.saturating_sub(512);
+    let token_start = bytes[floor..secret.start]
+        .iter()
+        .rposition(|b| {
+            b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'`' | b'=' | b'(' | b',')
+        })
+        .map_or(floor, |i| floor + i + 1);
+    let token = &bytes[token_start..secret.end];
+    token.len() > 4
+        && token[..4].eq_ignore_ascii_case(b"arn:")
+        && memchr::memchr(b':', &token[4..]).is_some()
+}
+
+/// Whether the value at `secret` is a type in an annotation rather than a value:
+/// `apiKey: SensitiveString;`, `token?: string`, `password: string | undefined`,
+/// `secret: Option<String>,`, `accessToken: OAuth2AccessToken;`. The value is an unquoted name
+/// after a `:` that an annotation follows with `;`, `,`, `|`, `>`, `[]`, `)`, `=`, `}` or the
+/// end of the line. A name with digits (at most two) counts only before punctuation: at the
+/// end of a line it may be a YAML value.
+pub fn is_type_annotation(bytes: &[u8], secret: &Range<usize>) -> bool {
+    let value = &bytes[secret.clone()];
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    let name_like = value.first().is_some_and(u8::is_ascii_alphabetic)
+        && value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'<' | b'>'))
+        && digits <= 2
+        && !looks_generated(value);
+    if !name_like {
+        return false;
+    }
+    let before = &bytes[secret.start.saturating_sub(64)..secret.start];
+    let trimmed = before.trim_ascii_end();
+    let annotated = trimmed.ends_with(b":") && !trimmed.ends_with(b"::");
+    let quoted = before
+        .last()
+        .is_some_and(|b| matches!(b, b'"' | b'\'' | b'`'));
+    let rest = &bytes[secret.end..bytes.len().min(secret.end + 64)];
+    let rest = rest.trim_ascii_start();
+    let ends_line = rest.is_empty() || matches!(rest[0], b'\n' | b'\r');
+    let closes = matches!(
+        rest.first(),
+        Some(b';' | b',' | b'|' | b'>' | b')' | b'[' | b'=' | b'}')
+    );
+    annotated && !quoted && (closes || (ends_line && digits == 0))
+}
+
+/// Whether the value at `secret` begins prose rather than a value: it is a plain word (letters,
+/// a capital at most after the first, three digits at most), and the rest of its line is a
+/// sentence (at least four more words of letters), as in a comment or documentation
+/// (`password: stored in the vault and rotated monthly`, `token: sha256 of the request body`).
+pub fn starts_prose(bytes: &[u8], secret: &Range<usize>) -> bool {
+    let value = &bytes[secret.clone()];
+    let word = value
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'\'' | b','))
+        && value.iter().filter(|b| b.is_ascii_digit()).count() <= 3
+        && value
+            .iter()
+            .skip(1)
+            .filter(|b| b.is_ascii_uppercase())
+            .count()
+            <= 1;
+    if !word {
+        return false;
+    }
+    let end = bytes.len().min(secret.end + 256);
+    let rest = &bytes[secret.end..end];
+    let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    rest.split(|b| b.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .take_while(|w| {
+            w.iter()
+                .all(|b| b.is_ascii_alphabetic() || matches!(b, b',' | b'.' | b'\'' | b'-'))
+        })
+        .count()
+        >= 4
 }
 
 /// Whether `value` is a dotted name in code (`self.api_key`, `settings.SECRET`), which names a
@@ -568,6 +733,171 @@ mod tests {
                 .documentation_example(b"AKIAQ3EGT5OPLMNB7XYZ") // preflight:allow (synthetic test value)
                 .is_none()
         );
+    }
+
+    fn at<'a>(text: &'a str, value: &str) -> (&'a [u8], Range<usize>) {
+        let start = text.find(value).expect("value in text");
+        (text.as_bytes(), start..start + value.len())
+    }
+
+    #[test]
+    fn words_joined_by_hyphens_are_instructions() {
+        for value in [
+            "generate-with-openssl-rand-hex-32",
+            "set_this_in_production",
+            "use-a-long-random-string",
+            "replace-with-output-of-pwgen-64",
+        ] {
+            assert!(is_word_slug(value.as_bytes()), "{value}");
+            assert!(placeholder(value).is_some(), "{value}");
+        }
+        for value in [
+            "8f14e45f-ceea-467f-a0e6-4c2a1b3d5e7f",
+            "django-insecure-k3x9q2m7w1",
+            "sk-proj-Xk3mP9qR2sT7vW1yZ4bC6dF8", // preflight:allow (synthetic test value)
+            "two-words",
+            "Zr8kq2Lw9vTbQm4x",
+        ] {
+            assert!(!is_word_slug(value.as_bytes()), "{value}");
+        }
+    }
+
+    #[test]
+    fn the_assigned_name_is_read_back_from_the_value() {
+        for (text, value, name) in [
+            (
+                r#""NextToken": "Zr8kq2Lw9vTb""#,
+                "Zr8kq2Lw9vTb",
+                Some("NextToken"),
+            ),
+            (
+                "next_page_token = 'Zr8kq2Lw9vTb'",
+                "Zr8kq2Lw9vTb",
+                Some("next_page_token"),
+            ),
+            ("token?: string", "string", Some("token")),
+            (
+                "opts.cursor := Zr8kq2Lw9vTb",
+                "Zr8kq2Lw9vTb",
+                Some("opts.cursor"),
+            ),
+            ("'marker' => 'Zr8kq2Lw9vTb'", "Zr8kq2Lw9vTb", Some("marker")),
+            ("bearer Zr8kq2Lw9vTb", "Zr8kq2Lw9vTb", None),
+        ] {
+            let (bytes, range) = at(text, value);
+            assert_eq!(
+                assigned_name(bytes, &range),
+                name.map(str::as_bytes),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn pagination_names_are_recognised() {
+        for name in [
+            "NextToken",
+            "nextPageToken",
+            "next_page_token",
+            "continuationToken",
+            "page_token",
+            "response.cursor",
+            "NextMarker",
+            "LastEvaluatedKey",
+            "startingToken",
+        ] {
+            assert!(is_pagination_name(name.as_bytes()), "{name}");
+        }
+        for name in [
+            "NEXTAUTH_SECRET",
+            "NEXT_PUBLIC_API_TOKEN",
+            "access_token",
+            "SessionToken",
+            "api_key",
+        ] {
+            assert!(!is_pagination_name(name.as_bytes()), "{name}");
+        }
+    }
+
+    #[test]
+    fn values_inside_arns_name_a_secret() {
+        for (text, value) in [
+            (
+                r#""SecretId": "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-Xy12Ab""#,
+                "prod/db-Xy12Ab",
+            ),
+            (
+                "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/api_key9Zr8",
+                "prod/api_key9Zr8",
+            ),
+            ("ARN=arn:aws-cn:secretsmanager:cn-north-1:1:secret:k9", "k9"),
+        ] {
+            let (bytes, range) = at(text, value);
+            assert!(in_arn(bytes, &range), "{text}");
+        }
+        for (text, value) in [
+            ("secret: prod/db-Xy12Ab", "prod/db-Xy12Ab"),
+            ("token = 'arnXy12Ab:Zr8kq2Lw9'", "arnXy12Ab:Zr8kq2Lw9"),
+            ("learn:Xy12AbZr8kq2", "Xy12AbZr8kq2"),
+        ] {
+            let (bytes, range) = at(text, value);
+            assert!(!in_arn(bytes, &range), "{text}");
+        }
+    }
+
+    #[test]
+    fn type_annotations_are_not_values() {
+        for (text, value) in [
+            ("  apiKey: SensitiveString;", "SensitiveString"),
+            ("  token?: string", "string"),
+            ("  password: string | undefined;", "string"),
+            ("  secret: Option<String>,", "Option<String>"),
+            ("  accessToken: OAuthAccessToken)", "OAuthAccessToken"),
+            ("  accessToken: OAuth2AccessToken;", "OAuth2AccessToken"),
+        ] {
+            let (bytes, range) = at(text, value);
+            assert!(is_type_annotation(bytes, &range), "{text}");
+        }
+        for (text, value) in [
+            ("  apiKey: 'SensitiveString';", "SensitiveString"),
+            ("  token: Zr8kq2Lw9vTbQm4x;", "Zr8kq2Lw9vTbQm4x"),
+            ("  password = hunterTwo;", "hunterTwo"),
+            ("  secret: Xk3mP9qR2sT7vW1y and more", "Xk3mP9qR2sT7vW1y"),
+            ("  password: Summer2024", "Summer2024"),
+            ("  token: Xk3mP9qR2sT7vW1y;", "Xk3mP9qR2sT7vW1y"),
+        ] {
+            let (bytes, range) = at(text, value);
+            assert!(!is_type_annotation(bytes, &range), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_value_that_starts_a_sentence_is_prose() {
+        for (text, value) in [
+            (
+                "# the password: stored in the vault and rotated monthly",
+                "stored",
+            ),
+            ("token: sha256 of the request body, hex encoded", "sha256"),
+            (
+                "Secret: Generated by the deploy job at first boot",
+                "Generated",
+            ),
+        ] {
+            let (bytes, range) = at(text, value);
+            assert!(starts_prose(bytes, &range), "{text}");
+        }
+        for (text, value) in [
+            ("password: Zr8kq2Lw9vTb", "Zr8kq2Lw9vTb"),
+            (
+                "token: Xk3mP9qR2sT7vW1y # rotated by the deploy job",
+                "Xk3mP9qR2sT7vW1y",
+            ),
+            ("password: hunter2 stays", "hunter2"),
+        ] {
+            let (bytes, range) = at(text, value);
+            assert!(!starts_prose(bytes, &range), "{text}");
+        }
     }
 
     #[test]

@@ -33,6 +33,9 @@
 //!    ([`keys`]) is reported one severity lower than an unencrypted one. Custom rules' path
 //!    filters and allowlists ([`custom`]) apply here, where the path is known.
 //!
+//! Look-ups that fall back to a literal (`os.getenv("X", "v")`, `process.env.X || "v"`,
+//! `${X:-v}`) are found by keywords of their own and judged as `X = "v"` ([`fallback`]).
+//!
 //! YAML files also have the base64 `data:` values of their Kubernetes Secrets decoded and
 //! scanned ([`kubernetes`]); what is found there is reported at the encoded value's line.
 //!
@@ -42,6 +45,7 @@ pub mod checksum;
 mod config;
 pub mod custom;
 mod examples;
+pub mod fallback;
 pub mod filters;
 pub mod jwt;
 pub mod keys;

@@ -9,6 +9,10 @@
 //! finding and severity: a lone secret access key is as dangerous, and a lone key id still
 //! says a key leaked.
 //!
+//! The pair's finding is placed at the secret part and, when the identifier is on another
+//! line, once more at the identifier's line (with the same secret), so that whoever reads
+//! either line sees it.
+//!
 //! Parts are matched greedily by distance, closest first, each part used once, so a file with
 //! several profiles pairs each id with its own secret.
 
@@ -77,6 +81,19 @@ pub(crate) fn join(
                 candidates[part].dropped = Some(DropReason::Superseded { by: by.clone() });
                 candidates[part].in_pair = true;
             }
+            // The finding is also shown at the identifier's line when the parts are on two.
+            let apart = memchr::memchr(b'\n', &bytes[matched.clone()]).is_some();
+            if apart {
+                candidates.push(Candidate {
+                    rule: pair.rule,
+                    secret: identifier.clone(),
+                    matched: matched.clone(),
+                    dropped: None,
+                    identifier: Some(secret.clone()),
+                    in_pair: false,
+                    at_identifier: true,
+                });
+            }
             candidates.push(Candidate {
                 rule: pair.rule,
                 secret,
@@ -84,6 +101,7 @@ pub(crate) fn join(
                 dropped: None,
                 identifier: Some(identifier),
                 in_pair: false,
+                at_identifier: false,
             });
             joined = true;
         }

@@ -15,7 +15,8 @@ use regex::bytes::Regex;
 
 use crate::ScanConfig;
 use crate::custom::{self, CustomFilters, RuleFilter};
-use crate::filters::{Filters, entropy};
+use crate::fallback::{self, Fallback};
+use crate::filters::{self, Filters, entropy};
 use crate::keys::{self, Protection};
 use crate::pairs::{self, PairRule};
 use crate::prefilter::{Prefilter, PrefilterScratch};
@@ -24,6 +25,10 @@ use crate::{checksum, jwt, kubernetes};
 /// The most bytes searched on each side of a match for its line (inline markers) or for
 /// `context` words per line of context.
 const LINE_CAP: usize = 4096;
+
+/// Lines above and below a look-up with a literal fallback that are scanned with it, for the
+/// rules' `context` words.
+const FALLBACK_CONTEXT_LINES: usize = 3;
 
 /// A rule as the scanner holds it.
 #[derive(Debug)]
@@ -79,6 +84,9 @@ pub struct Candidate {
     /// Whether this is a part of a reported pair (and dropped as superseded by it): its bytes
     /// are still part of a credential, which redaction must hide.
     pub in_pair: bool,
+    /// Whether this is a pair's finding placed at its identifier's line: `secret` is then the
+    /// identifier's range and `identifier` the secret part's, whose value the finding holds.
+    pub at_identifier: bool,
 }
 
 /// Caller-owned buffers for scanning; one per thread, reused from blob to blob.
@@ -91,6 +99,12 @@ pub struct Scratch {
     /// For the decoded values of a blob (Kubernetes Secrets), which are scanned while the
     /// blob's own candidates are still in use.
     nested: Option<Box<Scratch>>,
+    /// Look-ups with a literal fallback found in the blob.
+    fallbacks: Vec<Fallback>,
+    /// The `NAME = "value"` text a fallback is scanned as, and that scan's buffers.
+    synthetic: Vec<u8>,
+    nested_prefilter: PrefilterScratch,
+    nested_candidates: Vec<Candidate>,
 }
 
 /// The secret-scanning engine, built once from a rule set and shared by all threads.
@@ -116,8 +130,12 @@ impl Scanner {
             .cloned()
             .map(CompiledRule::new)
             .collect();
-        let keywords: Vec<Vec<String>> = rules.iter().map(|r| r.rule.keywords.clone()).collect();
-        let lines = rules.iter().map(|r| r.rule.window_lines).collect();
+        // One more entry after the rules' own: the look-ups with literal fallbacks.
+        let mut keywords: Vec<Vec<String>> =
+            rules.iter().map(|r| r.rule.keywords.clone()).collect();
+        keywords.push(fallback::KEYWORDS.iter().map(|k| k.to_string()).collect());
+        let mut lines: Vec<u32> = rules.iter().map(|r| r.rule.window_lines).collect();
+        lines.push(0);
         let index_of = |id: &str| rules.iter().position(|r| r.rule.id == id);
         let pairs = rules
             .iter()
@@ -185,9 +203,48 @@ impl Scanner {
     /// values with their reason. Overlapping findings are resolved to one.
     pub fn candidates<'s>(&self, bytes: &[u8], scratch: &'s mut Scratch) -> &'s [Candidate] {
         scratch.candidates.clear();
-        self.prefilter.windows(bytes, &mut scratch.prefilter);
-        for window in &scratch.prefilter.windows {
+        scratch.fallbacks.clear();
+        self.matches(
+            bytes,
+            &mut scratch.prefilter,
+            &mut scratch.candidates,
+            Some(&mut scratch.fallbacks),
+        );
+        if !scratch.fallbacks.is_empty() {
+            self.scan_fallbacks(bytes, scratch);
+        }
+        self.resolve_overlaps(scratch);
+        if !self.pairs.is_empty() && scratch.candidates.len() >= 2 {
+            pairs::join(
+                &self.pairs,
+                bytes,
+                &mut scratch.candidates,
+                |c| self.can_be_part(c),
+                |rule| self.rules[rule].rule.id.clone(),
+            );
+        }
+        &scratch.candidates
+    }
+
+    /// Runs the rules on the windows of their keyword hits in `bytes`, pushing every match
+    /// into `candidates` (overlaps unresolved). Look-ups with a literal fallback go into
+    /// `fallbacks` when it is given.
+    fn matches(
+        &self,
+        bytes: &[u8],
+        prefilter: &mut PrefilterScratch,
+        candidates: &mut Vec<Candidate>,
+        mut fallbacks: Option<&mut Vec<Fallback>>,
+    ) {
+        self.prefilter.windows(bytes, prefilter);
+        for window in &prefilter.windows {
             let rule = window.rule as usize;
+            if rule == self.rules.len() {
+                if let Some(out) = fallbacks.as_deref_mut() {
+                    fallback::find(bytes, window.start, window.end, out);
+                }
+                continue;
+            }
             let Some(regex) = self.rules[rule].regex() else {
                 continue;
             };
@@ -220,27 +277,102 @@ impl Scanner {
                     continue;
                 }
                 let dropped = self.judge(rule, bytes, &range);
-                scratch.candidates.push(Candidate {
+                candidates.push(Candidate {
                     rule,
                     secret: range,
                     matched: whole.start()..whole.end(),
                     dropped,
                     identifier: None,
                     in_pair: false,
+                    at_identifier: false,
                 });
             }
         }
-        self.resolve_overlaps(scratch);
-        if !self.pairs.is_empty() && scratch.candidates.len() >= 2 {
-            pairs::join(
-                &self.pairs,
-                bytes,
-                &mut scratch.candidates,
-                |c| self.can_be_part(c),
-                |rule| self.rules[rule].rule.id.clone(),
-            );
+    }
+
+    /// Judges each literal fallback in `scratch.fallbacks` as an assignment to its variable:
+    /// `NAME = "value"`, between the lines around the look-up (for `context` words), is scanned
+    /// with every rule, and what is found in the value is added to `scratch.candidates` at the
+    /// value's place in `bytes`, unless a rule already matched the same bytes there.
+    fn scan_fallbacks(&self, bytes: &[u8], scratch: &mut Scratch) {
+        let Scratch {
+            candidates,
+            fallbacks,
+            synthetic,
+            nested_prefilter,
+            nested_candidates,
+            ..
+        } = scratch;
+        for found in fallbacks.iter() {
+            let line_start = line_start(bytes, found.name.start);
+            let line_end = line_end(bytes, found.value.end);
+            let mut before = line_start;
+            for _ in 0..FALLBACK_CONTEXT_LINES {
+                if before == 0 || line_start - before >= LINE_CAP {
+                    break;
+                }
+                before = self::line_start(bytes, before - 1);
+            }
+            let mut after = line_end;
+            for _ in 0..FALLBACK_CONTEXT_LINES {
+                if after >= bytes.len() || after - line_end >= LINE_CAP {
+                    break;
+                }
+                after = self::line_end(bytes, after + 1);
+            }
+            synthetic.clear();
+            synthetic.extend_from_slice(&bytes[before..line_start]);
+            synthetic.extend_from_slice(&bytes[found.name.clone()]);
+            synthetic.extend_from_slice(b" = \"");
+            let offset = synthetic.len();
+            synthetic.extend_from_slice(&bytes[found.value.clone()]);
+            let value_end = synthetic.len();
+            synthetic.extend_from_slice(b"\"");
+            synthetic.extend_from_slice(&bytes[line_end..after]);
+            nested_candidates.clear();
+            self.matches(synthetic, nested_prefilter, nested_candidates, None);
+            let own = candidates.len();
+            for nested in nested_candidates.drain(..) {
+                if nested.secret.start < offset || nested.secret.end > value_end {
+                    continue;
+                }
+                let start = found.value.start + (nested.secret.start - offset);
+                let secret = start..start + nested.secret.len();
+                if candidates
+                    .iter()
+                    .any(|c| c.rule == nested.rule && c.secret == secret)
+                {
+                    continue;
+                }
+                // The marker is on the look-up's line, which the assignment replaced.
+                let dropped = nested
+                    .dropped
+                    .or_else(|| self.filters.marker(line_of(bytes, &secret)));
+                if dropped.is_none() {
+                    // A match that reaches past the literal into the look-up around it
+                    // (`${X:-v}` read as a value, or `:-v`) misread the call: it yields to the
+                    // literal's finding.
+                    let by = &self.rules[nested.rule].rule.id;
+                    let value = &found.value;
+                    for c in candidates[..own].iter_mut().filter(|c| {
+                        c.secret.start < secret.end
+                            && secret.start < c.secret.end
+                            && (c.secret.start < value.start || c.secret.end > value.end)
+                    }) {
+                        c.dropped = Some(DropReason::Superseded { by: by.clone() });
+                    }
+                }
+                candidates.push(Candidate {
+                    rule: nested.rule,
+                    matched: found.name.start..secret.end,
+                    secret,
+                    dropped,
+                    identifier: None,
+                    in_pair: false,
+                    at_identifier: false,
+                });
+            }
         }
-        &scratch.candidates
     }
 
     /// Scans one blob, adding its findings and dropped candidates to `outcome`. A YAML file's
@@ -273,7 +405,10 @@ impl Scanner {
                 line: Some(line),
                 column: Some(column),
             };
-            let value = &bytes[candidate.secret.clone()];
+            let value = match (&candidate.identifier, candidate.at_identifier) {
+                (Some(secret), true) => &bytes[secret.clone()],
+                _ => &bytes[candidate.secret.clone()],
+            };
             let dropped = candidate
                 .dropped
                 .clone()
@@ -293,8 +428,13 @@ impl Scanner {
                 }),
                 None => {
                     let mut found = finding(rule, location, secret, value);
-                    if let Some(identifier) = &candidate.identifier {
-                        found = self.pair_details(found, candidate, identifier, bytes);
+                    if let Some(other) = &candidate.identifier {
+                        let (identifier, secret) = if candidate.at_identifier {
+                            (&candidate.secret, other)
+                        } else {
+                            (other, &candidate.secret)
+                        };
+                        found = self.pair_details(found, candidate.rule, identifier, secret, bytes);
                     }
                     outcome.findings.push(found);
                 }
@@ -421,22 +561,25 @@ impl Scanner {
         }
     }
 
-    /// A pair's finding names both parts' rules and where the identifier is.
+    /// A pair's finding names both parts' rules and the lines of both parts.
     fn pair_details(
         &self,
         finding: Finding,
-        candidate: &Candidate,
+        rule: usize,
         identifier: &Range<usize>,
+        secret: &Range<usize>,
         bytes: &[u8],
     ) -> Finding {
-        let Some(pair) = &self.rules[candidate.rule].rule.pair else {
+        let Some(pair) = &self.rules[rule].rule.pair else {
             return finding;
         };
-        let (line, _) = LineCounter::default().locate(bytes, identifier.start);
+        let (identifier_line, _) = LineCounter::default().locate(bytes, identifier.start);
+        let (secret_line, _) = LineCounter::default().locate(bytes, secret.start);
         finding
             .with_detail("identifier_rule", &pair.identifier)
             .with_detail("secret_rule", &pair.secret)
-            .with_detail("identifier_line", line.to_string())
+            .with_detail("identifier_line", identifier_line.to_string())
+            .with_detail("secret_line", secret_line.to_string())
     }
 
     fn has_context(&self, rule: usize, bytes: &[u8], secret: &Range<usize>) -> bool {
@@ -493,6 +636,9 @@ impl Scanner {
                 problem: problem.to_string(),
             });
         }
+        if !validated && let Some(reason) = self.not_a_value(bytes, secret) {
+            return Some(reason);
+        }
         if !validated {
             // A value that starts with the rule's own prefix (`mlsn.`, `dt0c01.`) is that
             // provider's credential, not a name in code, however its random part reads.
@@ -524,6 +670,33 @@ impl Scanner {
         self.filters.marker(line_of(bytes, secret))
     }
 
+    /// Why the text around the value at `secret` shows it is not a credential's value: a part
+    /// of an ARN, a pagination field, a type annotation, or the first word of a sentence.
+    fn not_a_value(&self, bytes: &[u8], secret: &Range<usize>) -> Option<DropReason> {
+        if filters::in_arn(bytes, secret) {
+            return Some(DropReason::Reference);
+        }
+        if let Some(name) = filters::assigned_name(bytes, secret)
+            && filters::is_pagination_name(name)
+        {
+            return Some(DropReason::Malformed {
+                problem: format!(
+                    "the value of `{}` is a pagination token, a position in a listing",
+                    String::from_utf8_lossy(name)
+                ),
+            });
+        }
+        if filters::is_type_annotation(bytes, secret) {
+            return Some(DropReason::Reference);
+        }
+        if filters::starts_prose(bytes, secret) {
+            return Some(DropReason::Placeholder {
+                pattern: "prose: the first word of a sentence".to_string(),
+            });
+        }
+        None
+    }
+
     /// Keeps one candidate where candidates overlap: higher priority (public identifiers, then
     /// checksum-validated, then provider over generic), then the longer secret, then the earlier rule. The others are
     /// dropped as superseded (unless a filter dropped them already). Dropped candidates take
@@ -551,6 +724,14 @@ impl Scanner {
         // Kept intervals, sorted by start, never overlapping one another.
         scratch.kept.clear();
         for &index in &scratch.order {
+            // Superseded already (a look-up's reference by its literal's finding): it claims
+            // no bytes.
+            if matches!(
+                candidates[index].dropped,
+                Some(DropReason::Superseded { .. })
+            ) {
+                continue;
+            }
             let range = candidates[index].secret.clone();
             let at = scratch
                 .kept
@@ -610,6 +791,19 @@ fn names_a_value(bytes: &[u8], secret: &Range<usize>) -> bool {
         value.iter().any(u8::is_ascii_lowercase) && value.iter().any(u8::is_ascii_uppercase);
     let snake = value.contains(&b'_') && !mixed_case && digits <= 3;
     !quoted && wordy && (digits == 0 || snake)
+}
+
+/// The offset where the line holding `at` starts, at most [`LINE_CAP`] bytes before it.
+fn line_start(bytes: &[u8], at: usize) -> usize {
+    let floor = at.saturating_sub(LINE_CAP);
+    memrchr(b'\n', &bytes[floor..at]).map_or(floor, |i| floor + i + 1)
+}
+
+/// The offset of the newline ending the line holding `at` (or of the blob's end), at most
+/// [`LINE_CAP`] bytes after it.
+fn line_end(bytes: &[u8], at: usize) -> usize {
+    let ceiling = at.saturating_add(LINE_CAP).min(bytes.len());
+    memchr(b'\n', &bytes[at.min(ceiling)..ceiling]).map_or(ceiling, |i| at + i)
 }
 
 /// The line holding the start of `secret`, capped at [`LINE_CAP`] bytes each side.

@@ -1,0 +1,247 @@
+//! Literal fallback values of environment and configuration look-ups.
+//!
+//! Code often reads a credential from the environment and falls back to a literal when the
+//! variable is unset: `os.getenv("XERO_CLIENT_SECRET", "<value>")`, `config("X", default="v")`,
+//! `env('X', 'v')`, `process.env.X || "v"`, `ENV.fetch("X") { "v" }`, `${X:-v}`. The literal is
+//! the secret, and the variable's name says what it is, but no assignment rule sees the two
+//! together. This module recognises those call shapes around a keyword hit and gives back the
+//! name and the value's byte range; the scanner then scans `NAME = "value"` with every rule
+//! (with the lines around the call, for `context` words) and reports what it finds at the
+//! value's place in the blob.
+//!
+//! A call without a literal fallback (`os.getenv("X")`, `env("X", default=None)`,
+//! `getenv("X", other)`) yields nothing. The shapes are matched with regular expressions that
+//! run only on the lines where one of [`KEYWORDS`] occurs, so a blob without such a call costs
+//! one more set of literals in the prefilter's automaton and nothing else.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::bytes::{Captures, Regex};
+
+/// Literals (matched case-insensitively) of which every recognised call contains one.
+pub const KEYWORDS: &[&str] = &[
+    "getenv",
+    "environ.get",
+    "environ.setdefault",
+    "env(",
+    "env.",
+    "env[",
+    "env::var",
+    "config(",
+    "getordefault",
+    ":-",
+];
+
+/// The longest variable name and fallback value taken.
+const MAX_NAME: usize = 128;
+const MAX_VALUE: usize = 1000;
+
+/// A variable name as look-ups spell it: `XERO_CLIENT_SECRET`, `services.stripe.secret`.
+const NAME: &str = r"[A-Za-z_][A-Za-z0-9_.\-]*";
+
+/// A quoted literal on one line; groups `dq`, `sq`, `bq` by quote. (Lengths are checked in
+/// code: counted repetitions would make the automata too big.)
+const VALUE: &str =
+    r#"(?:"(?P<dq>(?:[^"\\\r\n]|\\.)+)"|'(?P<sq>(?:[^'\\\r\n]|\\.)+)'|`(?P<bq>[^`\\\r\n$]+)`)"#;
+
+/// An operator that falls back when the left side is unset: `||`, `??`, `?:`, Python's `or`.
+const OR: &str = r"(?:\|\||\?\?|\?:|\bor\b)";
+
+/// The call shapes, each with groups naming the variable (`name`, `sname`, `dname`) and the
+/// value (see [`VALUE`]).
+fn shapes() -> &'static [Regex; 3] {
+    static SHAPES: OnceLock<[Regex; 3]> = OnceLock::new();
+    SHAPES.get_or_init(|| {
+        let call = format!(
+            r#"(?i)(?:\bgetenv\w*|\benviron\.(?:get|setdefault)|\benv(?:\.\w+)?|\bconfig|\.fetch|\bgetordefault|\benv::var)\s*\(\s*(?:"(?P<name>{NAME})"|'(?P<sname>{NAME})')\s*(?:,\s*(?:default\s*[=:]\s*)?|\)\s*(?:{OR}|\{{|\.unwrap_or(?:_else)?\(\s*(?:\|_\|\s*)?))\s*{VALUE}"#
+        );
+        let property = format!(
+            r#"(?:\bprocess\.env|\bimport\.meta\.env|\bENV|\$_ENV|\bos\.environ)(?:\.(?P<name>[A-Za-z_]\w*)|\[\s*(?:"(?P<sname>{NAME})"|'(?P<dname>{NAME})')\s*\])\s*{OR}\s*{VALUE}"#
+        );
+        let shell = r#"\$\{(?P<name>[A-Za-z_]\w*):-(?:"(?P<dq>[^"\r\n}]+)"|'(?P<sq>[^'\r\n}]+)'|(?P<bq>[^\s"'}$]+))\}"#;
+        [call.as_str(), property.as_str(), shell]
+            .map(|pattern| Regex::new(pattern).expect("the fallback shapes are valid patterns"))
+    })
+}
+
+/// A look-up with a literal fallback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fallback {
+    /// The variable's name's byte range.
+    pub name: Range<usize>,
+    /// The literal's byte range, without its quotes.
+    pub value: Range<usize>,
+}
+
+/// Every look-up with a literal fallback that starts in `bytes[start..end]`; matches may not
+/// reach past `end`.
+pub fn find(bytes: &[u8], start: usize, end: usize, out: &mut Vec<Fallback>) {
+    let haystack = &bytes[..end];
+    for shape in shapes() {
+        for captures in shape.captures_iter(&haystack[start..]) {
+            if let Some(found) = fallback(&captures, start) {
+                out.push(found);
+            }
+        }
+    }
+}
+
+fn fallback(captures: &Captures<'_>, offset: usize) -> Option<Fallback> {
+    let first = |names: &[&str]| names.iter().find_map(|n| captures.name(n));
+    let name = first(&["name", "sname", "dname"])?;
+    let value = first(&["dq", "sq", "bq"])?;
+    if name.len() > MAX_NAME || value.len() > MAX_VALUE {
+        return None;
+    }
+    Some(Fallback {
+        name: offset + name.start()..offset + name.end(),
+        value: offset + value.start()..offset + value.end(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        find(text.as_bytes(), 0, text.len(), &mut out);
+        out.into_iter()
+            .map(|f| (text[f.name].to_string(), text[f.value].to_string()))
+            .collect()
+    }
+
+    fn one(name: &str, value: &str) -> Vec<(String, String)> {
+        vec![(name.to_string(), value.to_string())]
+    }
+
+    #[test]
+    fn calls_with_a_literal_default_give_the_name_and_the_value() {
+        for (text, name, value) in [
+            (
+                r#"secret = os.getenv("XERO_CLIENT_SECRET", "v4lue")"#,
+                "XERO_CLIENT_SECRET",
+                "v4lue",
+            ),
+            (
+                r#"os.environ.get('API_TOKEN', 'v4lue')"#,
+                "API_TOKEN",
+                "v4lue",
+            ),
+            (r#"os.environ.setdefault("K", "v4lue")"#, "K", "v4lue"),
+            (
+                r#"SECRET_KEY = config("SECRET_KEY", default="v4lue")"#,
+                "SECRET_KEY",
+                "v4lue",
+            ),
+            (
+                r#"env("DB_PASSWORD", default='v4lue')"#,
+                "DB_PASSWORD",
+                "v4lue",
+            ),
+            (
+                r#"env.str('DB_PASSWORD', default='v4lue')"#,
+                "DB_PASSWORD",
+                "v4lue",
+            ),
+            (
+                r#"'key' => env('STRIPE_SECRET', 'v4lue'),"#,
+                "STRIPE_SECRET",
+                "v4lue",
+            ),
+            (
+                r#"ENV.fetch("SMTP_PASSWORD", "v4lue")"#,
+                "SMTP_PASSWORD",
+                "v4lue",
+            ),
+            (
+                r#"ENV.fetch("SMTP_PASSWORD") { "v4lue" }"#,
+                "SMTP_PASSWORD",
+                "v4lue",
+            ),
+            (r#"pass := getEnv("DB_PASS", "v4lue")"#, "DB_PASS", "v4lue"),
+            (r#"getEnvOrDefault("DB_PASS", "v4lue")"#, "DB_PASS", "v4lue"),
+            (
+                r#"System.getenv().getOrDefault("API_KEY", "v4lue");"#,
+                "API_KEY",
+                "v4lue",
+            ),
+            (
+                r#"var k = Environment.GetEnvironmentVariable("API_KEY") ?? "v4lue";"#,
+                "API_KEY",
+                "v4lue",
+            ),
+            (r#"$k = getenv('API_KEY') ?: 'v4lue';"#, "API_KEY", "v4lue"),
+            (
+                r#"os.environ.get("API_KEY") or "v4lue""#,
+                "API_KEY",
+                "v4lue",
+            ),
+            (
+                r#"env::var("API_KEY").unwrap_or("v4lue".to_string())"#,
+                "API_KEY",
+                "v4lue",
+            ),
+            (
+                r#"env::var("API_KEY").unwrap_or_else(|_| "v4lue".into())"#,
+                "API_KEY",
+                "v4lue",
+            ),
+            (
+                r#"const key = process.env.API_KEY || "v4lue";"#,
+                "API_KEY",
+                "v4lue",
+            ),
+            (
+                r#"const key = process.env["API_KEY"] ?? 'v4lue';"#,
+                "API_KEY",
+                "v4lue",
+            ),
+            (
+                r#"const key = import.meta.env.VITE_KEY || `v4lue`;"#,
+                "VITE_KEY",
+                "v4lue",
+            ),
+            (r#"key = ENV['API_KEY'] || 'v4lue'"#, "API_KEY", "v4lue"),
+            (r#"$key = $_ENV['API_KEY'] ?? 'v4lue';"#, "API_KEY", "v4lue"),
+            ("PASSWORD=${DB_PASSWORD:-v4lue}", "DB_PASSWORD", "v4lue"),
+            (
+                "      - PASSWORD=${DB_PASSWORD:-\"v4lue\"}",
+                "DB_PASSWORD",
+                "v4lue",
+            ),
+        ] {
+            assert_eq!(found(text), one(name, value), "{text}");
+        }
+    }
+
+    #[test]
+    fn look_ups_without_a_literal_default_give_nothing() {
+        for text in [
+            r#"os.getenv("XERO_CLIENT_SECRET")"#,
+            r#"os.getenv("XERO_CLIENT_SECRET", None)"#,
+            r#"os.getenv("XERO_CLIENT_SECRET", default)"#,
+            r#"config("SECRET_KEY", cast=str)"#,
+            r#"connect(os.getenv("DB_HOST"), "v4lue")"#,
+            r#"process.env.API_KEY || fallbackKey"#,
+            r#"process.env.API_KEY"#,
+            "${DB_PASSWORD}",
+            "${DB_PASSWORD:-}",
+            "${DB_PASSWORD:-$OTHER}",
+            r#"getenv("X", "")"#,
+        ] {
+            assert_eq!(found(text), Vec::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn matches_are_bounded_by_the_window() {
+        let text = r#"x = 1; os.getenv("API_KEY", "v4lue")"#;
+        let mut out = Vec::new();
+        find(text.as_bytes(), 0, 20, &mut out);
+        assert!(out.is_empty());
+        find(text.as_bytes(), 7, text.len(), &mut out);
+        assert_eq!(out.len(), 1);
+    }
+}

@@ -1,0 +1,410 @@
+//! Classes of leaks the engine finds beyond plain assignments (literal fallbacks of look-ups,
+//! key ids alone and pairs, private keys in every wrapping) and classes of text that only looks
+//! like a secret (pagination tokens, ARNs, type annotations, prose, instructions written as
+//! slugs). The synthetic values are random characters of each credential's alphabet.
+
+use preflight_findings::{LocationKind, Outcome, Severity};
+use preflight_rules::RuleSet;
+use preflight_secrets::{ScanConfig, Scanner, Scratch};
+
+const XERO_SECRET: &str = "gViJOUAHCDFe6aowaS5DmGWlIxNcjRo0HJm3yHnby2u7UBTY";
+const AWS_SECRET: &str = "EATFGxZgZ8OZizYXZbTMiN1sYpqqcmveMatKxXfY";
+const AWS_ID: &str = "AKIANRVE3VL2DF3MXFVA";
+const TOKEN: &str = "t8uNUSJUrs8vAFPJm8bdpBY1TIiEx7Sk";
+const PASSWORD: &str = "8iX%w6njBQCGwpXoeBVr";
+const TWILIO_KEY_SID: &str = "SKcd920ba96bb1483bd6746ca575613ef0";
+const TWILIO_TOKEN: &str = "105e923b57c67128a6a374491617c1b1";
+/// Base64 lines of a key body.
+const BODY: [&str; 8] = [
+    "bFZPDzp+2IiWf3wCHqUkLuTjoxNClX0CpBLjdhZFBtAVVEqjj3Ekuyo+YiNrgSUo",
+    "pv/3ANe+Jq+XB2AE2OE1Tf4WxIBMdP8SjsKAqccPLm+JEV6BwUNjWLzApKkdd+Sf",
+    "3nb3ZDzJ8LORAzW097VjxismhfxlWIiudMZQ2s4DCYWBgCVWjGR30ML6zJYd9mg6",
+    "wCcaJ1MBiTnigDnqHRBovkc/pBCQWFSrCdP2GJ/IOEsvGQS5KryRjwoGU7eAdF5D",
+    "zyeEmuPDNpPClow/sDRPm3kHUzD+iQCbOnEv+iM1k4nGd7PIIiJJ8PC6CpIueChh",
+    "9wwHarX3+sKa9AsjtAu7DfSE0/Q7YU0NOoRdI9TA7Lx19DPfVEfhZVPHTjQ7R16j",
+    "VTZfgHIsT4wpW9WsX19kljViJPyPUcbOrMsWgvTsUoqeRJUkvnNPMQ10DuiKcUdH",
+    "svDRXo5kzijQKn3nKdOPDnaV7pRF6z6sXVOtpKSg3g7munrvoSepFJIC3JzdQbvG",
+];
+
+fn scan(path: &str, text: &str) -> Outcome {
+    let scanner = Scanner::new(&RuleSet::builtin().unwrap(), &ScanConfig::default());
+    let mut outcome = Outcome::default();
+    scanner.scan_blob(
+        path,
+        LocationKind::File,
+        text.as_bytes(),
+        &mut Scratch::default(),
+        &mut outcome,
+    );
+    outcome
+}
+
+/// Every finding as (rule, secret, line).
+fn found(outcome: &Outcome) -> Vec<(String, String, u32)> {
+    outcome
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.id.clone(),
+                f.secret.as_ref().unwrap().expose().to_string(),
+                f.location.line.unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn one(rule: &str, secret: &str, line: u32) -> Vec<(String, String, u32)> {
+    vec![(rule.to_string(), secret.to_string(), line)]
+}
+
+fn reasons(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .dropped
+        .iter()
+        .map(|d| d.reason.to_string())
+        .collect()
+}
+
+#[test]
+fn literal_fallbacks_of_look_ups_are_judged_as_assignments_to_their_variable() {
+    let cases = [
+        (
+            "app/settings.py",
+            format!(
+                "import os\nXERO_CLIENT_SECRET = os.getenv(\"XERO_CLIENT_SECRET\", \"{XERO_SECRET}\")\n"
+            ),
+            "xero.client-secret",
+            XERO_SECRET,
+            2,
+        ),
+        (
+            "app/settings.py",
+            format!(
+                "from decouple import config\n\nAPI_TOKEN = config('API_TOKEN', default='{TOKEN}')\n"
+            ),
+            "generic.token-assignment",
+            TOKEN,
+            3,
+        ),
+        (
+            "src/client.js",
+            format!("const token = process.env.API_TOKEN || \"{TOKEN}\";\n"),
+            "generic.token-assignment",
+            TOKEN,
+            1,
+        ),
+        (
+            "src/client.ts",
+            format!("export const token = process.env[\"API_TOKEN\"] ?? '{TOKEN}';\n"),
+            "generic.token-assignment",
+            TOKEN,
+            1,
+        ),
+        (
+            "config/aws.rb",
+            format!(
+                "Aws.config.update(\n  secret_access_key: ENV.fetch(\"AWS_SECRET_ACCESS_KEY\", \"{AWS_SECRET}\")\n)\n"
+            ),
+            "aws.secret-access-key",
+            AWS_SECRET,
+            2,
+        ),
+        (
+            "cmd/main.go",
+            format!("func main() {{\n\tpass := getEnv(\"DB_PASSWORD\", \"{PASSWORD}\")\n}}\n"),
+            "generic.password-assignment",
+            PASSWORD,
+            2,
+        ),
+        (
+            "src/Main.java",
+            format!("String pw = System.getenv().getOrDefault(\"DB_PASSWORD\", \"{PASSWORD}\");\n"),
+            "generic.password-assignment",
+            PASSWORD,
+            1,
+        ),
+        (
+            "config/services.php",
+            format!("<?php\nreturn [\n    'password' => env('MAIL_PASSWORD', '{PASSWORD}'),\n];\n"),
+            "generic.password-assignment",
+            PASSWORD,
+            3,
+        ),
+        (
+            "docker-compose.yml",
+            format!(
+                "services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${{POSTGRES_PASSWORD:-{PASSWORD}}}\n"
+            ),
+            "generic.password-assignment",
+            PASSWORD,
+            4,
+        ),
+        (
+            "notify.py",
+            format!(
+                "# Twilio client\nAUTH_TOKEN = os.environ.get(\"AUTH_TOKEN\", \"{TWILIO_TOKEN}\")\n"
+            ),
+            "twilio.auth-token",
+            TWILIO_TOKEN,
+            2,
+        ),
+    ];
+    for (path, text, rule, secret, line) in cases {
+        let outcome = scan(path, &text);
+        assert_eq!(found(&outcome), one(rule, secret, line), "{text}");
+    }
+}
+
+#[test]
+fn look_ups_without_a_usable_literal_stay_quiet() {
+    for text in [
+        "XERO_CLIENT_SECRET = os.getenv(\"XERO_CLIENT_SECRET\")\n".to_string(),
+        "XERO_CLIENT_SECRET = os.getenv(\"XERO_CLIENT_SECRET\", None)\n".to_string(),
+        "API_TOKEN = config('API_TOKEN', default='')\n".to_string(),
+        "const token = process.env.API_TOKEN || \"\";\n".to_string(),
+        "const token = process.env.API_TOKEN || defaultToken;\n".to_string(),
+        "      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-changeme}\n".to_string(),
+        "      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-${DB_PASSWORD}}\n".to_string(),
+        "SECRET_KEY = os.getenv('SECRET_KEY', 'generate-with-openssl-rand-hex-32')\n".to_string(),
+        "API_TOKEN = os.getenv('API_TOKEN', 'your-api-token-here')\n".to_string(),
+        format!("host = os.getenv(\"DB_HOST\", \"{TOKEN}\")\n"),
+    ] {
+        let outcome = scan("app/settings.py", &text);
+        assert_eq!(found(&outcome), Vec::new(), "{text}");
+    }
+}
+
+#[test]
+fn an_allow_marker_on_the_look_up_line_drops_its_literal() {
+    let text = format!("API_TOKEN = os.getenv('API_TOKEN', '{TOKEN}')  # preflight:allow\n");
+    let outcome = scan("app/settings.py", &text);
+    assert!(found(&outcome).is_empty());
+    assert!(
+        reasons(&outcome)
+            .iter()
+            .any(|r| r.contains("preflight:allow"))
+    );
+}
+
+#[test]
+fn an_access_key_id_alone_is_reported_lower_than_a_pair() {
+    let outcome = scan("deploy.sh", &format!("export AWS_ACCESS_KEY_ID={AWS_ID}\n"));
+    assert_eq!(found(&outcome), one("aws.access-key-id", AWS_ID, 1));
+    assert_eq!(outcome.findings[0].severity, Severity::Medium);
+
+    let text = format!("AWS_ACCESS_KEY_ID={AWS_ID}\nAWS_SECRET_ACCESS_KEY={AWS_SECRET}\n");
+    let outcome = scan(".env", &text);
+    assert_eq!(
+        found(&outcome),
+        [
+            ("aws.access-key".to_string(), AWS_SECRET.to_string(), 1),
+            ("aws.access-key".to_string(), AWS_SECRET.to_string(), 2),
+        ]
+    );
+    for finding in &outcome.findings {
+        assert_eq!(finding.severity, Severity::Critical);
+        assert_eq!(
+            finding.details.get("identifier_line").map(String::as_str),
+            Some("1")
+        );
+        assert_eq!(
+            finding.details.get("secret_line").map(String::as_str),
+            Some("2")
+        );
+    }
+}
+
+#[test]
+fn a_pair_on_one_line_is_one_finding() {
+    let text = format!("aws_access_key_id={AWS_ID} aws_secret_access_key={AWS_SECRET}\n");
+    let outcome = scan("creds", &text);
+    assert_eq!(found(&outcome), one("aws.access-key", AWS_SECRET, 1));
+}
+
+#[test]
+fn a_twilio_key_sid_alone_is_low_and_with_its_secret_critical() {
+    let outcome = scan(".env", &format!("TWILIO_API_KEY={TWILIO_KEY_SID}\n"));
+    assert_eq!(found(&outcome), one("twilio.api-key", TWILIO_KEY_SID, 1));
+    assert_eq!(outcome.findings[0].severity, Severity::Low);
+    let quiet = scan(".env", &format!("API_KEY={TWILIO_KEY_SID}\n"));
+    assert!(
+        found(&quiet)
+            .iter()
+            .all(|(rule, _, _)| !rule.starts_with("twilio."))
+    );
+}
+
+#[test]
+fn an_account_sid_beside_a_token_under_short_names_is_a_pair() {
+    let text =
+        format!("TWILIO_SID=AC5ba9877af7a31aae622fb88da7483e1c\nTWILIO_TOKEN={TWILIO_TOKEN}\n");
+    let outcome = scan(".env", &text);
+    let rules: Vec<String> = found(&outcome).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        rules,
+        ["twilio.account-auth-token", "twilio.account-auth-token"]
+    );
+}
+
+fn pem(kind: &str) -> String {
+    format!(
+        "-----BEGIN {kind}-----\n{}\n-----END {kind}-----",
+        BODY.join("\n")
+    )
+}
+
+#[test]
+fn private_keys_are_found_in_every_wrapping() {
+    let escaped = pem("PRIVATE KEY").replace('\n', "\\n");
+    let yaml_block = pem("RSA PRIVATE KEY").replace('\n', "\n    ");
+    let java = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\\n\" +\n    \"{}\\n\" +\n    \"-----END RSA PRIVATE KEY-----",
+        BODY.join("\\n\" +\n    \"")
+    );
+    let python = format!(
+        "-----BEGIN PRIVATE KEY-----\\n'\n    '{}\\n'\n    '-----END PRIVATE KEY-----",
+        BODY.join("\\n'\n    '")
+    );
+    let cases = [
+        (
+            "sa.json",
+            format!(
+                "{{\n  \"type\": \"service_account\",\n  \"private_key\": \"{escaped}\\n\"\n}}\n"
+            ),
+            escaped.clone(),
+            3,
+        ),
+        (
+            "values.yaml",
+            format!("tls:\n  key: |\n    {yaml_block}\n"),
+            yaml_block.clone(),
+            3,
+        ),
+        (
+            "Keys.java",
+            format!("class Keys {{\n  static final String KEY = \"{java}\\n\";\n}}\n"),
+            java.clone(),
+            2,
+        ),
+        (
+            "keys.py",
+            format!("KEY = (\n    '{python}\\n'\n)\n"),
+            python.clone(),
+            2,
+        ),
+        (
+            "main.tf",
+            format!(
+                "resource \"tls_cert\" \"a\" {{\n  key = <<EOT\n{}\nEOT\n}}\n",
+                pem("EC PRIVATE KEY")
+            ),
+            pem("EC PRIVATE KEY"),
+            3,
+        ),
+        (
+            "web.config",
+            format!(
+                "<config>\n  <signingKey>{}</signingKey>\n</config>\n",
+                pem("PRIVATE KEY")
+            ),
+            pem("PRIVATE KEY"),
+            2,
+        ),
+    ];
+    for (path, text, secret, line) in cases {
+        let outcome = scan(path, &text);
+        assert_eq!(
+            found(&outcome),
+            one("private-key.pem", &secret, line),
+            "{path}"
+        );
+        assert_eq!(outcome.findings[0].severity, Severity::Critical, "{path}");
+    }
+}
+
+#[test]
+fn an_encrypted_pkcs8_key_is_one_level_lower() {
+    let outcome = scan("key.pem", &pem("ENCRYPTED PRIVATE KEY"));
+    assert_eq!(outcome.findings.len(), 1);
+    assert_eq!(outcome.findings[0].severity, Severity::High);
+    assert_eq!(
+        outcome.findings[0]
+            .details
+            .get("encrypted")
+            .map(String::as_str),
+        Some("yes (PKCS#8)")
+    );
+}
+
+#[test]
+fn a_public_key_or_an_elided_block_in_concatenation_is_no_finding() {
+    for text in [
+        pem("PUBLIC KEY"),
+        "\"-----BEGIN RSA PRIVATE KEY-----\\n\" +\n \"MIIE...\\n\" +\n \"-----END RSA PRIVATE KEY-----\"".to_string(),
+    ] {
+        assert!(scan("Keys.java", &text).findings.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn pagination_tokens_are_not_credentials() {
+    for text in [
+        format!("{{\"Items\": [], \"NextToken\": \"{TOKEN}\"}}\n"),
+        format!("  nextPageToken: '{TOKEN}',\n"),
+        format!("next_token = \"{TOKEN}\"\n"),
+    ] {
+        let outcome = scan("fixtures/list.json", &text);
+        assert!(outcome.findings.is_empty(), "{text}");
+    }
+    let outcome = scan(
+        "fixtures/list.json",
+        &format!("{{\"NextToken\": \"{TOKEN}\"}}\n"),
+    );
+    assert!(
+        reasons(&outcome).iter().any(|r| r.contains("pagination")),
+        "{:?}",
+        reasons(&outcome)
+    );
+    let real = scan("auth.json", &format!("{{\"AccessToken\": \"{TOKEN}\"}}\n"));
+    assert_eq!(found(&real), one("generic.token-assignment", TOKEN, 1));
+}
+
+#[test]
+fn arns_that_name_a_secret_are_not_secrets() {
+    let text =
+        "SecretId: arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments-db-Xy12Ab\n";
+    let outcome = scan("template.yaml", text);
+    assert!(outcome.findings.is_empty(), "{:?}", found(&outcome));
+    let real = scan("config.yaml", "secret: prod/payments-db-Xy12Ab\n");
+    assert_eq!(found(&real).len(), 1);
+}
+
+#[test]
+fn type_annotations_are_not_values() {
+    let text = "export interface Options {\n  accessToken: OAuth2AccessToken;\n  apiKey?: SensitiveString;\n  password: string | undefined;\n}\n";
+    let outcome = scan("src/types.ts", text);
+    assert!(outcome.findings.is_empty(), "{:?}", found(&outcome));
+    let real = scan("src/config.ts", &format!("  accessToken: '{TOKEN}',\n"));
+    assert_eq!(found(&real), one("generic.token-assignment", TOKEN, 1));
+}
+
+#[test]
+fn prose_about_a_secret_is_not_one() {
+    let text = "# password: case-sensitive, at least twelve characters long\n";
+    let outcome = scan("README.md", text);
+    assert!(outcome.findings.is_empty(), "{:?}", found(&outcome));
+    assert!(reasons(&outcome).iter().any(|r| r.contains("prose")));
+}
+
+#[test]
+fn instructions_written_as_slugs_are_placeholders() {
+    for text in [
+        "SECRET_KEY=generate-with-openssl-rand-hex-32\n",
+        "JWT_SECRET=replace-with-a-64-char-random-string\n",
+        "API_TOKEN=set_me_in_the_ci_settings_page_2\n",
+    ] {
+        let outcome = scan(".env.example", text);
+        assert!(outcome.findings.is_empty(), "{text}: {:?}", found(&outcome));
+    }
+}
