@@ -11,23 +11,23 @@ terraform {
 }
 
 provider "cloudflare" {
-  api_token = "R5JR0X6wGW3a6KJ1TzzsZqGx0HWZlfdxtGwtvElv"
+  api_token = "A7nPVd5yAGiqj3v8VsI3Ls8I9E_ve-DQ5u_LGrDs"
 }
 
 provider "datadog" {
   api_key = var.datadog_api_key
-  app_key = "9cf43d9e8ed8632efcd6ba9579af6f332080a47d"
+  app_key = "ea862f83f9b7a5e6349287db1610d9f5ae7f3bfe"
 }
 
 provider "github" {
   owner = "shop"
-  token = "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"
+  token = "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"
 }
 
 provider "aws" {
   region     = "eu-west-1"
-  access_key = "AKIAS6NEZQQJHSMGV4VU"
-  secret_key = "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"
+  access_key = "AKIAXNPVRYVB6MTXHIUK"
+  secret_key = "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"
 }
 
 resource "aws_db_instance" "shop" {
@@ -35,7 +35,7 @@ resource "aws_db_instance" "shop" {
   engine            = "postgres"
   instance_class    = "db.t4g.medium"
   username          = "shop"
-  password          = "5iwwSLzWJ5kQ64kLyuBMdwoYF2pH"
+  password          = "AQt1QGJzqsKlqnOkviufHQ9vABAH"
   allocated_storage = 50
 }
 
@@ -49,7 +49,7 @@ resource "aws_db_instance" "analytics" {
 }
 
 resource "aws_secretsmanager_secret_version" "api" {
-  secret_id     = "arn:aws:secretsmanager:eu-west-1:654688595875:secret:shop/api-czbhjd"
+  secret_id     = "arn:aws:secretsmanager:eu-west-1:594522953753:secret:shop/api-7Dk8X4"
   secret_string = jsonencode({ token = var.api_token })
 }
 

@@ -4,9 +4,9 @@ import pytest
 from storefront.tokens import parse_github_token
 
 
-BAD_CHECKSUM = "ghp_zp3hvl4XWAr8OX7pr2VHFp3X8YLIwgUoYLHc"
-TRUNCATED = "ghp_zVl9My7bU00UaYtSkaVg"
-NPM_BAD = "npm_rT0YWCIYKlKukfMMZbupcfry8WI1FoG2Ix8i"
+BAD_CHECKSUM = "ghp_DygOkDhir9ZpdMOyUyTnxpWFfZdr8lu9Ky1f"
+TRUNCATED = "ghp_kYDwUWJFkS04GOId9dNB"
+NPM_BAD = "npm_80Oxgrun1RU3LEK8PZ7bMwPUQGkuCkXM0iCA"
 AWS_DOCS_KEY = "AKIAIOSFODNN7EXAMPLE"
 STRIPE_DOCS_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
 SLACK_DOCS_TOKEN = "xoxb-not-a-real-token-this-will-not-work"

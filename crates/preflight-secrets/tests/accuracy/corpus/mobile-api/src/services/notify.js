@@ -9,13 +9,13 @@ const transporter = nodemailer.createTransport({
   secure: false,
   auth: {
     user: "postmaster@mg.mobile.example.com",
-    pass: "f30cab4ba1da3d63bfa274e06a71eb38-23d3f259-0bb0296f",
+    pass: "f707e28e3412439fb0926c9b1d9b37db-55173082-304abc21",
   },
 });
 
 const relay = nodemailer.createTransport({
   host: "smtp.office365.com",
-  auth: { user: "alerts@mobile.example.com", pass: "ko30JjmZm4zwZITc" },
+  auth: { user: "alerts@mobile.example.com", pass: "26A4D94sk9fLrU2Z" },
 });
 
 const devTransport = nodemailer.createTransport({
@@ -24,14 +24,14 @@ const devTransport = nodemailer.createTransport({
   auth: { user: process.env.SMTP_USER, pass: process.env.SMTP_PASS },
 });
 
-const sms = twilio("AC06c3487a8d802f37cc0993864f7c4efc", "ba40e8cfe2a1d601bbdcbe70fbca3629");
+const sms = twilio("AC1580bd6101937381e589503cc9c03622", "9cb52a87bfbeedbf16b5cd4046ec7f7e");
 const smsFromEnv = twilio(process.env.TWILIO_ACCOUNT_SID, process.env.TWILIO_AUTH_TOKEN);
 
-const mailgunKey = process.env.MAILGUN_API_KEY || "key-7c4178b1999664b423ae46763289ca13";
-const sentryToken = process.env.SENTRY_AUTH_TOKEN ?? "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";
-const resendKey = process.env.RESEND_API_KEY || "re_8skTqVpx_nYUPxMOpNG8eBsDPKa8afiAK";
-const pushSecret = process.env.PUSHER_SECRET ?? "f6591a61524bbd168e45";
-const webhookSigningSecret = process.env.WEBHOOK_SIGNING_SECRET || "JxH2nC14PR/zR65nRNv6tDDsfcSAA2P6r+9Q/2/+hBY=";
+const mailgunKey = process.env.MAILGUN_API_KEY || "key-a7d138b5c3abcebecfd4c356febca11b";
+const sentryToken = process.env.SENTRY_AUTH_TOKEN ?? "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";
+const resendKey = process.env.RESEND_API_KEY || "re_P7zAgLaY_v4Uran38RcgX4HrooL0yeKjx";
+const pushSecret = process.env.PUSHER_SECRET ?? "a7f98406ea8b40e735cc";
+const webhookSigningSecret = process.env.WEBHOOK_SIGNING_SECRET || "ld93FmGYQRTdw/+8ahYwIlzEKHPp4iCG5WuUza0F3QQ=";
 const port = process.env.PORT || "3000";
 const region = process.env.AWS_REGION ?? "eu-west-1";
 const apiBase = process.env.API_BASE_URL || "https://api.mobile.example.com/v2";

@@ -12,14 +12,14 @@ import (
 )
 
 // hmacSecret signs session tokens issued by the gateway.
-var hmacSecret = []byte("3ce1f01c32a7ef932e35f70042d6435e200e98d94187728583699c7610c586e8")
+var hmacSecret = []byte("1ef4612ebf1b52ebe9e8d2b0dd2b394e89ec5769ff48f586585f544c2309abcb")
 
 const apiTokenHeader = "X-Api-Token"
 
 const (
 	defaultTimeoutSeconds = 30
-	buildCommit           = "d7d221bd23b0cc174cba3da5f92d535ab5834e6f"
-	encryptionKey         = "yle9sDqhLpPRgzpniFxhrIzP1tI/NU7cg190uqK3DS4="
+	buildCommit           = "efa939312bb3858f75c8f83b845229883e873005"
+	encryptionKey         = "TKBXYPMyCZlHXhGqjW//1+mePmvUdsKAyd8640cPIPc="
 )
 
 func getenv(key, fallback string) string {
@@ -30,7 +30,7 @@ func getenv(key, fallback string) string {
 }
 
 func main() {
-	dsn := getenv("DATABASE_URL", "postgres://gateway:bRF9HK2gvD5iOpXuUfelG7@gateway-db:5432/gateway?sslmode=require")
+	dsn := getenv("DATABASE_URL", "postgres://gateway:lRhqXyo9ZqAZXp8SAKI38p@gateway-db:5432/gateway?sslmode=require")
 	db, err := sql.Open("postgres", dsn)
 	if err != nil {
 		log.Fatal(err)
@@ -39,13 +39,13 @@ func main() {
 
 	listen := getenv("LISTEN_ADDR", ":8080")
 	stripeKey := getenv("STRIPE_SECRET_KEY", "")
-	sendgridKey := getenv("SENDGRID_API_KEY", "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")
+	sendgridKey := getenv("SENDGRID_API_KEY", "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")
 	_ = stripeKey
 	_ = sendgridKey
 
 	sms := twilio.NewRestClientWithParams(twilio.ClientParams{
-		Username: "ACbfaa791f64807743d83784a1d28014af",
-		Password: "707e28e3412439fb0926c9b1d9b37db5",
+		Username: "AC95dd153fd0a12c06539a65752384de8a",
+		Password: "f8167b597b46828ed812df828857ec3a",
 	})
 	_ = sms
 

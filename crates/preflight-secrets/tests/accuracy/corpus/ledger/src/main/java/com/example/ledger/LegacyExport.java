@@ -12,16 +12,16 @@ import java.sql.SQLException;
 public final class LegacyExport {
 
     private static final String ARCHIVE_BUCKET = "ledger-archive-prod";
-    private static final String ENCRYPTION_KEY = "y1Np304yZQ09m4l3lRcvsHEAWijSa4iW8Ztu9jZOz80=";
-    private static final String HMAC_SECRET = "89503cc9c036229cb52a87bfbeedbf16b5cd4046ec7f7ea7d138b5c3abcebecf";
-    private static final String SCHEMA_SHA256 = "d4c356febca11b787d18e8b37b011558274a020c89c0f88603c1aebebd8b73f4"; // checksum of schema.sql
+    private static final String ENCRYPTION_KEY = "Hmdfdr3S1/3QJDjHRbGusEu0W/3FtxUfgZ2slFXVwWU=";
+    private static final String HMAC_SECRET = "0dcbf90a6a15f5ad0765316e313c600cc2ea2f128c8f57d4447330243b8510ec";
+    private static final String SCHEMA_SHA256 = "85174be38274df0024bce71da743376a720759fdef79e481c5bb3678f951cdbc"; // checksum of schema.sql
     private static final String PASSWORD_PARAM = "password";
 
     private LegacyExport() {}
 
     static Connection connect() throws SQLException {
         return DriverManager.getConnection(
-                "jdbc:mysql://legacy-db.internal:3306/ledger", "export", "QJKzsQWRmCdCrJa8sB");
+                "jdbc:mysql://legacy-db.internal:3306/ledger", "export", "desMiX3mraEn1KSfbF");
     }
 
     static Connection connectFromEnv() throws SQLException {
@@ -30,7 +30,7 @@ public final class LegacyExport {
     }
 
     static AmazonS3 archive() {
-        BasicAWSCredentials credentials = new BasicAWSCredentials("AKIAWY3QRAHPLJZ2GAVR", "bAfmJDDXisUPD+MJrdB6RGTrd5DnwWZlkr5cGfjQ");
+        BasicAWSCredentials credentials = new BasicAWSCredentials("AKIA6YFN4MKN45PUVEBG", "qqelSRIoKbq/yiw9IbR3xyuedP4dquUwGdEdRyHb");
         return AmazonS3ClientBuilder.standard()
                 .withRegion("eu-west-1")
                 .withCredentials(new AWSStaticCredentialsProvider(credentials))
@@ -43,10 +43,10 @@ public final class LegacyExport {
 
     static final String SIGNING_KEY_PEM =
             "-----BEGIN RSA PRIVATE KEY-----\n"
-            + "MIICXAIBAAKBgQC5YTuGaKzcKijx/Xiyrkz6a1n4dlQ33VMyNr5vS1goHavlvq2+\n"
-            + "UpxVhr4bfPPGsLnZbYSlWy/WtGeMwPQ5nH93WFGTFo2w6ztPTuyFuzZUbdd+5UWN\n"
-            + "fva0BsGoDsL2xCxjRZNRUT2l+nIKfBBSIrut2BYsNl/JqeadaOCvRYU/rZRDkeyK\n"
-            + "bUCRHLpId3Q3d20RJDEriD60oALayBkGzgwuw0Rk6jls1UvUSDMzrzzdf3s6KZvl\n"
-            + "bM9py8GY1pgsuJLDyV+xuqrVaYO/4nvUl09ri2zu=\n"
+            + "MIICXAIBAAKBgQCRIu2Gj2HEre2O3nlG9LQJTzD0Iar1R4LvIOFous1Ym61CS2JX\n"
+            + "LEC8NbeCD/UAC6G+CWT4aXGo/mc+vrguliPuHBQhmNJe0UBscTblGlldP/KaTgs8\n"
+            + "KHG7bVHeYa/hUuLrvopJRY+7YzUo37gfKfTeUMaR79+xmrjj6TvViA+rLSbWpfq4\n"
+            + "I5JpZmNkSMBtm/y22ioyUzVJScw+a0MHn4U/tQssuOm8k/vDz04scGQk9Jq9ScZ5\n"
+            + "5EWnHybwmQjLvrmo8Y88Y5sPJA6+84XLpJUjtxv6=\n"
             + "-----END RSA PRIVATE KEY-----\n";
 }
