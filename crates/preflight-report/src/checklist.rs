@@ -6,8 +6,12 @@
 //! problem by itself); it passes when every check that covers it ran and nothing matched; it is
 //! partly checked when only some of them ran, and not checked when none did. Manual items are
 //! lines for a person to tick.
+//!
+//! An item's evidence is what the checks saw in order: the [`Fact`]s whose id matches one of
+//! its patterns (a code that was checked and did not apply there) or names one of its checks
+//! (what that check looked at), and its `info` findings.
 
-use preflight_findings::{Finding, LocationKind, Report, Severity};
+use preflight_findings::{Fact, Finding, LocationKind, Report, Severity};
 use serde::Deserialize;
 
 /// The embedded checklist data.
@@ -28,8 +32,26 @@ const ALL_KINDS: [LocationKind; 8] = [
     LocationKind::Project,
 ];
 
-/// The checks an item may name.
-const KNOWN_CHECKS: [&str; 5] = ["secrets", "git", "env", "web", "db"];
+/// The checks an item may name, each with the namespaces of its codes (the secrets check
+/// reports under its rules' ids instead).
+const KNOWN_CHECKS: [(&str, &[&str]); 8] = [
+    ("secrets", &[]),
+    ("git", &["git"]),
+    ("env", &["env"]),
+    ("web", &["web"]),
+    ("db", &["db"]),
+    ("django", &["django-settings"]),
+    ("fastapi", &["fastapi"]),
+    ("containers", &["container"]),
+];
+
+/// The check whose codes live under `namespace`.
+fn check_of_namespace(namespace: &str) -> Option<&'static str> {
+    KNOWN_CHECKS
+        .iter()
+        .find(|(_, namespaces)| namespaces.contains(&namespace))
+        .map(|(check, _)| *check)
+}
 
 /// All the guides.
 #[derive(Debug, Deserialize)]
@@ -66,7 +88,7 @@ pub(crate) struct Item {
     manual: bool,
     /// The checks that cover it.
     #[serde(default)]
-    checks: Vec<String>,
+    pub(crate) checks: Vec<String>,
     /// The finding id patterns that fail it.
     #[serde(default)]
     fails_on: Vec<String>,
@@ -86,6 +108,22 @@ fn kind_name(kind: LocationKind) -> &'static str {
         LocationKind::Url => "url",
         LocationKind::Database => "database",
         LocationKind::Project => "project",
+    }
+}
+
+/// What was seen in order for an item.
+#[derive(Debug, Default)]
+pub(crate) struct Evidence<'a> {
+    /// Facts recorded by the checks.
+    pub(crate) facts: Vec<&'a Fact>,
+    /// `info` findings: worth showing, never a failure.
+    pub(crate) notes: Vec<&'a Finding>,
+}
+
+impl Evidence<'_> {
+    /// Whether nothing was recorded.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.facts.is_empty() && self.notes.is_empty()
     }
 }
 
@@ -140,7 +178,7 @@ impl Checklist {
             if let Some(check) = item
                 .checks
                 .iter()
-                .find(|c| !KNOWN_CHECKS.contains(&c.as_str()))
+                .find(|c| !KNOWN_CHECKS.iter().any(|(known, _)| known == c))
             {
                 return Err(format!(
                     "item `{}` names an unknown check `{check}`",
@@ -155,6 +193,7 @@ impl Checklist {
     fn is_secret_rule(&self, id: &str) -> bool {
         let namespace = id.split('.').next().unwrap_or(id);
         !self.check_namespaces.iter().any(|n| n == namespace)
+            && check_of_namespace(namespace).is_none()
     }
 
     /// Whether `pattern` matches `id`.
@@ -184,6 +223,26 @@ impl Checklist {
                         .any(|k| k == kind_name(f.location.kind))
             })
             .collect()
+    }
+
+    /// What the checks saw in order for `item`: facts about its codes or from its checks, and
+    /// its `info` findings, in report order.
+    pub(crate) fn evidence<'a>(&self, item: &Item, report: &'a Report) -> Evidence<'a> {
+        let facts = report
+            .facts
+            .iter()
+            .filter(|fact| {
+                item.checks.contains(&fact.id)
+                    || (fact.id.contains('.')
+                        && item.fails_on.iter().any(|p| self.matches(p, &fact.id)))
+            })
+            .collect();
+        let notes = self
+            .findings_for(item, report)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Info)
+            .collect();
+        Evidence { facts, notes }
     }
 
     /// Where `item` stands after a run of `checks_run` that produced `report`.
@@ -270,7 +329,9 @@ mod tests {
                     item.checks.iter().any(|c| c == "secrets")
                 } else {
                     let namespace = pattern.split('.').next().unwrap();
-                    item.checks.iter().any(|c| c == namespace)
+                    let check = check_of_namespace(namespace)
+                        .unwrap_or_else(|| panic!("`{pattern}`: no check owns `{namespace}`"));
+                    item.checks.iter().any(|c| c == check)
                 };
                 assert!(
                     covered,

@@ -1,5 +1,5 @@
-//! Renderers: they turn one [`Report`] into terminal text, JSON, SARIF 2.1.0 or a Markdown
-//! checklist.
+//! Renderers: they turn one [`Report`] into terminal text, JSON, SARIF 2.1.0, a Markdown
+//! checklist or a self-contained HTML page.
 //!
 //! Design notes:
 //! - Renderers know nothing of the checks. They read the shared model and the [`RenderOptions`]
@@ -12,6 +12,7 @@
 //! - No terminal detection here: whether to colour is the caller's decision.
 
 mod checklist;
+mod html;
 mod human;
 mod json;
 mod markdown;
@@ -37,11 +38,19 @@ pub enum Format {
     Sarif,
     /// A Markdown checklist per security guide, then a findings table.
     Markdown,
+    /// One self-contained HTML page: a summary, the checklists with findings and evidence.
+    Html,
 }
 
 impl Format {
     /// Every format, in the order `--format` lists them.
-    pub const ALL: [Format; 4] = [Format::Human, Format::Json, Format::Sarif, Format::Markdown];
+    pub const ALL: [Format; 5] = [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Markdown,
+        Format::Html,
+    ];
 
     /// The name used by `--format`.
     pub fn as_str(self) -> &'static str {
@@ -50,6 +59,7 @@ impl Format {
             Format::Json => "json",
             Format::Sarif => "sarif",
             Format::Markdown => "markdown",
+            Format::Html => "html",
         }
     }
 }
@@ -68,7 +78,7 @@ impl fmt::Display for UnknownFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown format `{}` (expected one of: human, json, sarif, markdown)",
+            "unknown format `{}` (expected one of: human, json, sarif, markdown, html)",
             self.0
         )
     }
@@ -84,6 +94,7 @@ impl FromStr for Format {
         match name.as_str() {
             "md" => Ok(Format::Markdown),
             "text" => Ok(Format::Human),
+            "htm" => Ok(Format::Html),
             _ => Format::ALL
                 .into_iter()
                 .find(|format| format.as_str() == name)
@@ -135,8 +146,8 @@ pub struct RenderOptions {
     pub rules: Vec<RuleDoc>,
     /// The scanned root, shown in headers; SARIF's `%SRCROOT%`.
     pub root: Option<String>,
-    /// The names of the checks that ran (`secrets`, `git`, `env`, `web`, `db`), so the Markdown
-    /// checklist can tell a passed item from one not checked in this run.
+    /// The names of the checks that ran (`secrets`, `git`, `env`, `web`, `db`, ...), so the
+    /// checklists can tell a passed item from one not checked in this run.
     pub checks_run: Vec<String>,
 }
 
@@ -152,6 +163,7 @@ pub fn render(
         Format::Json => json::render(report, options, out),
         Format::Sarif => sarif::render(report, options, out),
         Format::Markdown => markdown::render(report, options, out),
+        Format::Html => html::render(report, options, out),
     }
 }
 
@@ -193,6 +205,6 @@ mod tests {
             );
             checked += 1;
         }
-        assert_eq!(checked, 4 * 3, "each format has three snapshot tests");
+        assert_eq!(checked, 5 * 3, "each format has three snapshot tests");
     }
 }

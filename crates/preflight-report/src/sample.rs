@@ -1,10 +1,10 @@
 //! The sample report every renderer's snapshot tests render: one finding of each location kind,
-//! a secret with git history, a path with a control character, warnings, a score and dropped
-//! candidates, so each format shows how it handles all of them.
+//! a secret with git history, a path with a control character, warnings, a score, dropped
+//! candidates and facts, so each format shows how it handles all of them.
 
 use preflight_findings::{
-    CommitRef, DropReason, Dropped, Finding, History, Location, LocationKind, Redacted, Report,
-    Score, ScoreModifier, Severity, Stats, Warning,
+    CommitRef, DropReason, Dropped, Fact, Finding, History, Location, LocationKind, Redacted,
+    Report, Score, ScoreModifier, Severity, Stats, Warning,
 };
 
 use crate::{RenderOptions, RuleDoc};
@@ -171,6 +171,18 @@ pub(crate) fn report() -> Report {
                 },
             ],
         }],
+        facts: vec![
+            Fact::new(
+                "env.path-missing",
+                Location::file(".env.production", 9, 1),
+                "MEDIA_ROOT names a directory that exists",
+            ),
+            Fact::new(
+                "web",
+                Location::whole(LocationKind::Url, "https://shop.example.com/"),
+                "scanned the page, its redirects and its TLS certificate",
+            ),
+        ],
     };
     report.sort();
     report

@@ -66,6 +66,8 @@ pub enum FormatArg {
     Sarif,
     /// A Markdown checklist per security guide.
     Markdown,
+    /// One self-contained HTML page: a summary, each guide's checklist with its findings and evidence.
+    Html,
 }
 
 /// When to colour output.

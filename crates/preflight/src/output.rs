@@ -117,6 +117,7 @@ fn render(global: &GlobalArgs, report: &Report, context: Context) -> anyhow::Res
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Markdown => Format::Markdown,
+        FormatArg::Html => Format::Html,
     };
     let to_terminal = global.output.is_none() && std::io::stdout().is_terminal();
     let options = RenderOptions {
@@ -135,8 +136,13 @@ fn render(global: &GlobalArgs, report: &Report, context: Context) -> anyhow::Res
             .with_context(|| format!("cannot write the report to {}", path.display()))?,
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(&text)?;
-            stdout.flush()?;
+            // A reader that stopped early (`| head`) has what it wanted; the exit status still
+            // reports the findings.
+            if let Err(e) = stdout.write_all(&text).and_then(|()| stdout.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e.into());
+            }
         }
     }
     if format != Format::Human || global.output.is_some() {
