@@ -27,12 +27,14 @@ use crate::config::Config;
 use crate::output::{self, Context, Progress};
 
 /// The names `--skip` accepts.
-const CHECKS: [&str; 7] = [
+const CHECKS: [&str; 9] = [
     "secrets",
     "git",
     "history",
     "env",
     "containers",
+    "django",
+    "fastapi",
     "web",
     "db",
 ];
@@ -49,7 +51,7 @@ pub struct Args {
     /// Do not scan git history (the working tree and git hygiene are still checked).
     #[arg(long)]
     pub no_history: bool,
-    /// Checks to skip: secrets, git, history, env, containers, web, db (comma-separated or repeated).
+    /// Checks to skip: secrets, git, history, env, containers, django, fastapi, web, db (comma-separated or repeated).
     #[arg(
         long,
         value_delimiter = ',',
@@ -111,6 +113,12 @@ pub fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
     }
     if wanted("containers") {
         checks.push(Box::new(preflight_containers::ContainersCheck::new()));
+    }
+    if wanted("django") {
+        checks.push(Box::new(preflight_framework::DjangoCheck::new()));
+    }
+    if wanted("fastapi") {
+        checks.push(Box::new(preflight_framework::FastApiCheck::new()));
     }
     if args.live && wanted("web") {
         checks.push(Box::new(preflight_web::WebCheck::new(config.web.clone())));

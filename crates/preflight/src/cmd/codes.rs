@@ -21,6 +21,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         preflight_web::CODES,
         preflight_db::CODES,
         preflight_containers::CODES,
+        preflight_framework::CODES,
     ]
     .into_iter()
     .flatten()
@@ -70,7 +71,16 @@ mod tests {
             assert!(seen.insert(code.id), "duplicate code {}", code.id);
             let (check, name) = code.id.split_once('.').expect("codes are `<check>.<name>`");
             assert!(
-                ["git", "env", "web", "db", "container"].contains(&check),
+                [
+                    "git",
+                    "env",
+                    "web",
+                    "db",
+                    "container",
+                    "django-settings",
+                    "fastapi"
+                ]
+                .contains(&check),
                 "{}",
                 code.id
             );
