@@ -8,6 +8,7 @@
 //! rule directory, so a new provider is one new file. The format is documented in
 //! `docs/rules.md`.
 
+mod assigned;
 pub mod gitleaks;
 mod load;
 mod rule;
@@ -18,4 +19,4 @@ pub use rule::{
     Checksum, DEFAULT_CONTEXT_LINES, MAX_PAIR_LINES, MIN_KEYWORD_LEN, Pair, Rule, RuleError,
     Strictness, compile_pattern, validate_rule,
 };
-pub use spec::{ExampleSpec, PairSpec, RuleFileSpec, RuleSpec};
+pub use spec::{AssignedSpec, ExampleSpec, PairSpec, RuleFileSpec, RuleSpec};

@@ -205,7 +205,7 @@ fn validate_pair(spec: &RuleSpec, pair: PairSpec) -> Result<Pair, (&'static str,
 /// Validates a rule as written. `file_provider` and `file_reference` are the defaults of the
 /// file it came from (`None` for rules in configuration files).
 pub fn validate_rule(
-    spec: RuleSpec,
+    mut spec: RuleSpec,
     file_provider: Option<&str>,
     file_reference: Option<&str>,
     strictness: Strictness,
@@ -239,6 +239,15 @@ pub fn validate_rule(
             |e: preflight_findings::UnknownSeverity| error("encrypted_severity", e.to_string()),
         )?),
     };
+    if let Some(assigned) = spec.assigned.take() {
+        if !spec.pattern.is_empty() || spec.pair.is_some() {
+            return Err(error(
+                "assigned",
+                "a rule has one of `pattern`, `assigned` or `pair`".into(),
+            ));
+        }
+        spec.pattern = assigned.pattern();
+    }
     let pair = match spec.pair.clone() {
         Some(pair) => Some(validate_pair(&spec, pair).map_err(|(key, m)| error(key, m))?),
         None => None,
@@ -360,6 +369,7 @@ pub fn validate_rule(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::AssignedSpec;
 
     fn spec() -> RuleSpec {
         toml::from_str(
@@ -411,6 +421,26 @@ negative_examples = ["x", "y"]
             let err = validate_rule(spec, Some("Acme"), None, Strictness::Builtin).unwrap_err();
             assert_eq!(err.key, key, "{err}");
         }
+    }
+
+    #[test]
+    fn assigned_builds_the_pattern_and_excludes_a_pattern_of_its_own() {
+        let mut s = spec();
+        s.pattern.clear();
+        s.assigned = Some(AssignedSpec {
+            to: "acme".into(),
+            ends: None,
+            value: "[0-9a-f]{32}".into(),
+        });
+        let rule = validate_rule(s.clone(), Some("Acme"), None, Strictness::Custom).unwrap();
+        assert!(
+            rule.pattern.contains("(?P<secret>[0-9a-f]{32})"),
+            "{}",
+            rule.pattern
+        );
+        s.pattern = "(x)".into();
+        let err = validate_rule(s, Some("Acme"), None, Strictness::Custom).unwrap_err();
+        assert_eq!(err.key, "assigned");
     }
 
     #[test]

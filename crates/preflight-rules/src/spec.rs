@@ -6,6 +6,8 @@
 
 use serde::Deserialize;
 
+pub use crate::assigned::AssignedSpec;
+
 /// One rule file: a provider and its rules.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,6 +45,10 @@ pub struct RuleSpec {
     /// pair rule.
     #[serde(default)]
     pub pattern: String,
+    /// Instead of `pattern`: a prefix-less secret recognised by the name it is assigned to
+    /// (`assigned = { to = "vbout", value = "[0-9]{25}" }`); see [`AssignedSpec`].
+    #[serde(default)]
+    pub assigned: Option<AssignedSpec>,
     /// The minimum Shannon entropy (bits per byte) of the secret.
     #[serde(default)]
     pub min_entropy: Option<f64>,
