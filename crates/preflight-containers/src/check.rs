@@ -115,7 +115,7 @@ impl Check for ContainersCheck {
         } else {
             None
         };
-        let mut contexts: HashMap<PathBuf, PathBuf> = HashMap::new();
+        let mut contexts: HashMap<PathBuf, (PathBuf, Option<String>)> = HashMap::new();
         for (path, kind) in files.iter().filter(|(_, k)| *k == FileKind::Compose) {
             let shown = shown(&root, path);
             let Some(bytes) = read(path, &shown, &mut outcome) else {
@@ -149,7 +149,9 @@ impl Check for ContainersCheck {
             outcome.findings.extend(result.findings);
             outcome.warnings.extend(result.warnings);
             for build in result.builds {
-                contexts.entry(build.dockerfile).or_insert(build.context);
+                contexts
+                    .entry(build.dockerfile)
+                    .or_insert((build.context, build.target));
             }
         }
         for (path, _) in files.iter().filter(|(_, k)| *k == FileKind::Dockerfile) {
@@ -158,13 +160,16 @@ impl Check for ContainersCheck {
                 continue;
             };
             let parsed = dockerfile::parse(&bytes);
-            let dir = path.parent().unwrap_or(&root).to_path_buf();
-            let context = contexts.get(path).cloned().unwrap_or(dir);
+            let (context, target) = contexts
+                .get(path)
+                .cloned()
+                .unwrap_or_else(|| (guess_context(&root, path), None));
             let ctx = Context {
                 shown: &shown,
                 dockerfile: path,
                 context: &context,
                 development: names::is_development(&shown),
+                target: target.as_deref(),
             };
             let (findings, warnings) = dockerfile::check(&parsed, &ctx);
             outcome.findings.extend(findings);
@@ -172,6 +177,19 @@ impl Check for ContainersCheck {
         }
         outcome
     }
+}
+
+/// The build context of a Dockerfile no compose file builds: the nearest directory from the
+/// Dockerfile's up to the project root that holds a `.dockerignore` (a Dockerfile kept in
+/// `docker/api/` is usually built from the directory whose `.dockerignore` serves it), else the
+/// Dockerfile's own directory.
+fn guess_context(root: &Path, dockerfile: &Path) -> PathBuf {
+    let own = dockerfile.parent().unwrap_or(root);
+    own.ancestors()
+        .take_while(|dir| dir.starts_with(root))
+        .find(|dir| dir.join(".dockerignore").is_file())
+        .unwrap_or(own)
+        .to_path_buf()
 }
 
 /// `path` relative to `root`, `/`-separated.

@@ -58,6 +58,8 @@ pub struct Build {
     pub dockerfile: PathBuf,
     /// The build context directory.
     pub context: PathBuf,
+    /// The stage that is built (`build.target`), when one is named.
+    pub target: Option<String>,
 }
 
 /// What one compose file yields.
@@ -365,11 +367,15 @@ impl Service<'_> {
         let Some(build) = self.get("build") else {
             return;
         };
-        let (context, dockerfile) = match self.doc.scalar(build) {
-            Some(context) => (context, None),
+        let (context, dockerfile, target) = match self.doc.scalar(build) {
+            Some(context) => (context, None, None),
             None => {
                 let field = |k: &str| self.doc.get(build, k).and_then(|v| self.doc.scalar(v));
-                (field("context").unwrap_or("."), field("dockerfile"))
+                (
+                    field("context").unwrap_or("."),
+                    field("dockerfile"),
+                    field("target").filter(|t| !names::is_reference(t)),
+                )
             }
         };
         if context.contains("://") || names::is_reference(context) {
@@ -383,6 +389,7 @@ impl Service<'_> {
         builds.push(Build {
             dockerfile: normalize(&context.join(dockerfile)),
             context,
+            target: target.map(str::to_string),
         });
     }
 

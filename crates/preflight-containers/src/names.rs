@@ -166,11 +166,13 @@ const DEVELOPMENT_PARTS: &[&str] = &[
     "devcontainer",
     "example",
     "examples",
+    "override",
 ];
 
 /// Whether the file at `path` (relative, `/`-separated) only serves development: a directory
 /// named like `local`, `.devcontainer` or `tests`, or a file name with such a part
-/// (`docker-compose.dev.yml`, `Dockerfile.local`, `compose-test.yaml`).
+/// (`docker-compose.dev.yml`, `Dockerfile.local`, `compose-test.yaml`,
+/// `docker-compose.override.yml`, which compose merges in by default on a developer's machine).
 pub fn is_development(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut components: Vec<&str> = lower.split('/').collect();
@@ -260,6 +262,7 @@ mod tests {
         assert!(is_development("compose/local/django/Dockerfile"));
         assert!(is_development(".devcontainer/Dockerfile"));
         assert!(is_development("Dockerfile.local"));
+        assert!(is_development("docker-compose.override.yml"));
         assert!(!is_development("docker-compose.yml"));
         assert!(!is_development("compose/production/django/Dockerfile"));
         assert!(!is_development("deploy/Dockerfile"));

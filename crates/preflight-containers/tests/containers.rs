@@ -520,3 +520,61 @@ fn garbage_files_are_warnings_and_the_run_goes_on() {
         4
     )));
 }
+
+#[test]
+fn compose_build_target_chooses_the_stage_that_runs() {
+    let dockerfile = b"FROM python:3.12-slim AS base\nRUN useradd app\nFROM base AS production\nUSER app\nFROM base AS development\nCMD [\"run\"]\n";
+    let dir = project(&[
+        (
+            "docker-compose.yml",
+            b"services:\n  api:\n    build:\n      context: .\n      target: production\n",
+        ),
+        ("Dockerfile", dockerfile),
+        ("other/Dockerfile", dockerfile),
+    ]);
+    // Built for `production`, which ends as `app`; without a target the last stage counts.
+    expect(
+        &run(dir.path()),
+        &[("container.dockerfile-root-user", "other/Dockerfile", 5)],
+    );
+}
+
+#[test]
+fn images_that_step_down_from_root_themselves() {
+    let dir = project(&[
+        (
+            "db/Dockerfile",
+            b"FROM postgres:16.4\nCOPY init.sql /docker-entrypoint-initdb.d/\n",
+        ),
+        ("cache/Dockerfile", b"FROM redis:7.4-alpine\n"),
+        (
+            "proxy/Dockerfile",
+            b"FROM nginx:1.27.2\nCOPY nginx.conf /etc/nginx/\n",
+        ),
+    ]);
+    expect(
+        &run(dir.path()),
+        &[("container.dockerfile-root-user", "proxy/Dockerfile", 1)],
+    );
+}
+
+#[test]
+fn a_dockerfile_in_a_subdirectory_uses_the_nearest_dockerignore() {
+    let whole = b"FROM python:3.12-slim\nCOPY . /app\nUSER app\n";
+    let dir = project(&[
+        ("compose/production/django/Dockerfile", whole),
+        (".dockerignore", b".env*\n.envs/\n"),
+        (".env", b"A=1\n"),
+    ]);
+    expect(&run(dir.path()), &[]);
+
+    let bare = project(&[("compose/production/django/Dockerfile", whole)]);
+    expect(
+        &run(bare.path()),
+        &[(
+            "container.dockerignore-env",
+            "compose/production/django/Dockerfile",
+            2,
+        )],
+    );
+}

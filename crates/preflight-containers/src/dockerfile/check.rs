@@ -42,6 +42,21 @@ static SUDO: LazyLock<Regex> =
 /// Base images that run as a user other than root unless told otherwise.
 const NON_ROOT_BASES: &[&str] = &["nonroot", "unprivileged", "rootless", "bitnami/"];
 
+/// Official images whose entrypoint steps down to their own user before starting the server.
+const STEP_DOWN_IMAGES: &[&str] = &[
+    "postgres",
+    "postgis",
+    "redis",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "rabbitmq",
+    "memcached",
+    "elasticsearch",
+    "opensearch",
+    "couchdb",
+];
+
 /// Where a Dockerfile is built from.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
@@ -53,6 +68,8 @@ pub struct Context<'a> {
     pub context: &'a Path,
     /// Whether the file only serves development.
     pub development: bool,
+    /// The stage that is run (compose `build.target`); the last stage when `None`.
+    pub target: Option<&'a str>,
 }
 
 #[derive(Debug, Default)]
@@ -125,8 +142,17 @@ pub fn check(file: &Dockerfile, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Warning
             "add `.env*` (and `**/.env*`) to .dockerignore, keeping `!.env.example` if the image needs it; the guides keep .env and .env.docker out of every artifact",
         );
     }
-    if let Some(last) = stages.last() {
-        root_user(last, &stages, &mut emit);
+    let run_stage = ctx
+        .target
+        .map(str::to_ascii_lowercase)
+        .and_then(|t| {
+            stages
+                .iter()
+                .find(|s| s.name.as_deref() == Some(t.as_str()))
+        })
+        .or(stages.last());
+    if let Some(stage) = run_stage {
+        root_user(stage, &stages, &mut emit);
     }
     (emit.findings, warnings)
 }
@@ -193,6 +219,13 @@ fn is_root(user: &str) -> bool {
     name == "root" || name == "0"
 }
 
+fn stage_name(stage: &Stage) -> String {
+    match &stage.name {
+        Some(name) => format!("`{name}`"),
+        None => "final".to_string(),
+    }
+}
+
 fn root_user(last: &Stage, stages: &[Stage], emit: &mut Emitter<'_>) {
     const HELP: &str = "create an unprivileged user (`RUN useradd --system --uid 10001 app`) and end the final stage with `USER app`, so a compromised process is not root in the container";
     match effective_user(last, stages, 0) {
@@ -207,14 +240,21 @@ fn root_user(last: &Stage, stages: &[Stage], emit: &mut Emitter<'_>) {
         ),
         Some(_) => {}
         None => {
-            if NON_ROOT_BASES.iter().any(|b| last.base.contains(b)) {
+            let name = last.base.rsplit('/').next().unwrap_or(&last.base);
+            let name = name.split([':', '@']).next().unwrap_or(name);
+            if NON_ROOT_BASES.iter().any(|b| last.base.contains(b))
+                || STEP_DOWN_IMAGES.contains(&name)
+            {
                 return;
             }
             emit.push(
                 DOCKERFILE_ROOT_USER,
                 Some(last.from_line),
                 "user",
-                "the final stage never sets `USER`, so the container runs as root".to_string(),
+                format!(
+                    "the {} stage never sets `USER`, so the container runs as root",
+                    stage_name(last)
+                ),
                 HELP,
             );
         }
