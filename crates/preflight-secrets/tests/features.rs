@@ -56,15 +56,26 @@ fn an_aws_key_id_and_secret_near_each_other_are_one_critical_finding() {
         "[default]\naws_access_key_id = {AWS_ID}\naws_secret_access_key = {AWS_SECRET}\n\n[prod]\naws_access_key_id = {AWS_ID_2}\naws_secret_access_key = {AWS_SECRET_2}\n"
     );
     let outcome = scan_at(&builtin(), ".aws/credentials", &text);
-    assert_eq!(ids(&outcome), ["aws.access-key", "aws.access-key"]);
-    assert_eq!(secrets(&outcome), [AWS_SECRET, AWS_SECRET_2]);
+    // Each pair's finding is shown at the id's line and at the secret's line.
+    assert_eq!(ids(&outcome), ["aws.access-key"; 4]);
+    assert_eq!(
+        secrets(&outcome),
+        [AWS_SECRET, AWS_SECRET, AWS_SECRET_2, AWS_SECRET_2]
+    );
+    let lines: Vec<u32> = outcome
+        .findings
+        .iter()
+        .map(|f| f.location.line.unwrap())
+        .collect();
+    assert_eq!(lines, [2, 3, 6, 7]);
     let first = &outcome.findings[0];
     assert_eq!(first.severity, Severity::Critical);
-    assert_eq!(first.location.line, Some(3));
     assert_eq!(first.details["identifier_rule"], "aws.access-key-id");
     assert_eq!(first.details["secret_rule"], "aws.secret-access-key");
     assert_eq!(first.details["identifier_line"], "2");
-    assert_eq!(outcome.findings[1].details["identifier_line"], "6");
+    assert_eq!(first.details["secret_line"], "3");
+    assert_eq!(outcome.findings[1].details, first.details);
+    assert_eq!(outcome.findings[3].details["identifier_line"], "6");
     let superseded: Vec<(&str, u32)> = outcome
         .dropped
         .iter()
@@ -103,7 +114,8 @@ fn parts_far_apart_or_alone_keep_their_own_findings() {
 
     let outcome = scan_at(&scanner, "a.env", &format!("AWS_ACCESS_KEY_ID={AWS_ID}\n"));
     assert_eq!(ids(&outcome), ["aws.access-key-id"]);
-    assert_eq!(outcome.findings[0].severity, Severity::High);
+    // An id alone is a leak to look into, below a working pair.
+    assert_eq!(outcome.findings[0].severity, Severity::Medium);
 
     // A placeholder secret makes no pair: the id stays alone.
     let outcome = scan_at(
@@ -124,8 +136,8 @@ fn a_twilio_sid_alone_is_no_finding_but_completes_an_auth_token() {
         ".env",
         &format!("{sid}TWILIO_AUTH_TOKEN=2aabfe228f219e9cb0eb53f16947ccf2\n"),
     );
-    assert_eq!(ids(&outcome), ["twilio.account-auth-token"]);
-    assert_eq!(secrets(&outcome), ["2aabfe228f219e9cb0eb53f16947ccf2"]);
+    assert_eq!(ids(&outcome), ["twilio.account-auth-token"; 2]);
+    assert_eq!(secrets(&outcome), ["2aabfe228f219e9cb0eb53f16947ccf2"; 2]);
 }
 
 #[test]
