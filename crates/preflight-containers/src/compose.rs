@@ -350,7 +350,8 @@ impl Service<'_> {
             if crate::context::is_example_name(&name) || !tracked.contains(&file) {
                 continue;
             }
-            emit.push(
+            emit.push_for(
+                names::is_development(path.trim_start_matches("./")),
                 COMPOSE_ENV_FILE_TRACKED,
                 Some(line),
                 &format!("{}:env_file:{path}", self.name),

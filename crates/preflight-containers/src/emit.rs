@@ -27,9 +27,23 @@ impl<'a> Emitter<'a> {
     /// Adds a finding of `code` at `line` (or the whole file); `key` tells it from others of
     /// the same code in the file (a service and variable name, never a value).
     pub fn push(&mut self, code: &str, line: Option<u32>, key: &str, message: String, help: &str) {
+        self.push_for(false, code, line, key, message, help);
+    }
+
+    /// [`Emitter::push`] for a finding that also concerns development only when `development`
+    /// (an env file kept under `.envs/.local/`), even in a file that is not.
+    pub fn push_for(
+        &mut self,
+        development: bool,
+        code: &str,
+        line: Option<u32>,
+        key: &str,
+        message: String,
+        help: &str,
+    ) {
         let mut severity = severity_of(code);
         let mut message = message;
-        if self.development && severity > Severity::Low {
+        if (self.development || development) && severity > Severity::Low {
             severity = Severity::Low;
             message.push_str(" (in a development file, so graded low)");
         }

@@ -177,7 +177,9 @@ pub fn is_development(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut components: Vec<&str> = lower.split('/').collect();
     let file = components.pop().unwrap_or("");
-    components.iter().any(|c| DEVELOPMENT_PARTS.contains(c))
+    components
+        .iter()
+        .any(|c| DEVELOPMENT_PARTS.contains(&c.trim_start_matches('.')))
         || file
             .split(['.', '-', '_'])
             .any(|part| DEVELOPMENT_PARTS.contains(&part))
@@ -263,6 +265,8 @@ mod tests {
         assert!(is_development(".devcontainer/Dockerfile"));
         assert!(is_development("Dockerfile.local"));
         assert!(is_development("docker-compose.override.yml"));
+        assert!(is_development(".envs/.local/.django"));
+        assert!(!is_development(".envs/.production/.django"));
         assert!(!is_development("docker-compose.yml"));
         assert!(!is_development("compose/production/django/Dockerfile"));
         assert!(!is_development("deploy/Dockerfile"));

@@ -277,6 +277,27 @@ fn env_file_tracked_by_git_is_reported_only_in_a_repository() {
             4,
         )],
     );
+
+    // An env file kept for local development is graded low.
+    let local = project(&[
+        (
+            "docker-compose.yml",
+            b"services:\n  web:\n    image: example/web:1.0\n    env_file: ./.envs/.local/.django\n",
+        ),
+        (".envs/.local/.django", b"A=1\n"),
+    ]);
+    git(local.path(), &["init", "-q"]);
+    git(local.path(), &["add", "."]);
+    let outcome = run(local.path());
+    expect(
+        &outcome,
+        &[(
+            "container.compose-env-file-tracked",
+            "docker-compose.yml",
+            4,
+        )],
+    );
+    assert_eq!(outcome.findings[0].severity, Severity::Low);
 }
 
 #[test]
