@@ -33,7 +33,7 @@ codes! {
     DOCKERFILE_SECRET_ARG = "container.dockerfile-secret-arg", High, "A Dockerfile `ARG` gives a secret-named build argument a literal default; build arguments are kept in the image history.";
     DOCKERFILE_COPIES_ENV = "container.dockerfile-copies-env", High, "A Dockerfile `COPY`/`ADD` puts a `.env` file into the image, by name or by copying a build context that holds one.";
     DOCKERIGNORE_ENV = "container.dockerignore-env", Medium, "The build context of a Dockerfile that copies the whole context has no `.dockerignore` excluding `.env*`.";
-    DOCKERFILE_ROOT_USER = "container.dockerfile-root-user", Medium, "The final stage of a Dockerfile has no `USER`, or ends as root, so the container runs as root.";
+    DOCKERFILE_ROOT_USER = "container.dockerfile-root-user", Medium, "The stage a Dockerfile runs (the last, or the compose `build.target`) has no `USER` or ends as root, so the container runs as root.";
     DOCKERFILE_ADD_URL = "container.dockerfile-add-url", Medium, "A Dockerfile `ADD`s a remote URL without `--checksum`, so the build trusts whatever the server sends.";
     DOCKERFILE_CURL_PIPE_SHELL = "container.dockerfile-curl-pipe-shell", Medium, "A Dockerfile `RUN` pipes a download straight into a shell.";
     DOCKERFILE_SUDO = "container.dockerfile-sudo", Low, "A Dockerfile `RUN` uses `sudo`, which is unneeded in a build and leaves a privilege-escalation tool in the image.";
