@@ -120,7 +120,7 @@ fn the_issue_scenario_is_reported_at_each_line() {
 #[test]
 fn safe_single_file_settings_stay_quiet() {
     let settings = format!(
-        "import environ\nenv = environ.Env(DJANGO_DEBUG=(bool, False))\nDEBUG = env.bool(\"DEBUG\", default=False)\nTEMPLATE_DEBUG = env(\"DJANGO_DEBUG\")\nSECRET_KEY = env(\"DJANGO_SECRET_KEY\")\nALLOWED_HOSTS = env.list(\"ALLOWED_HOSTS\", default=[\"www.example.com\", \"127.0.0.1\"])\n{APPS_SAFE}{VALIDATORS_SAFE}{TRANSPORT_SAFE}X_FRAME_OPTIONS = \"DENY\"\nSECURE_REFERRER_POLICY = \"strict-origin-when-cross-origin\"\nPASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.Argon2PasswordHasher\",\n    \"django.contrib.auth.hashers.PBKDF2PasswordHasher\",\n]\nDATABASES = {{\n    \"default\": {{\n        \"ENGINE\": \"django.db.backends.postgresql\",\n        \"HOST\": \"db.internal.example\",\n        \"OPTIONS\": {{\"sslmode\": \"verify-full\"}},\n    }},\n    \"local\": {{\"ENGINE\": \"django.db.backends.postgresql\", \"HOST\": \"127.0.0.1\"}},\n}}\nCORS_ALLOWED_ORIGINS = [\"https://app.example.com\"]\nCORS_ALLOW_CREDENTIALS = True\nLOGGING = {{\n    \"version\": 1,\n    \"handlers\": {{\"console\": {{\"class\": \"logging.StreamHandler\"}}}},\n    \"loggers\": {{\"django.request\": {{\"handlers\": [\"console\"], \"level\": \"WARNING\"}}}},\n}}\n"
+        "import environ\nenv = environ.Env(DJANGO_DEBUG=(bool, False))\nDEBUG = env.bool(\"DEBUG\", default=False)\nTEMPLATE_DEBUG = env(\"DJANGO_DEBUG\")\nSECRET_KEY = env(\"DJANGO_SECRET_KEY\")\nALLOWED_HOSTS = env.list(\"ALLOWED_HOSTS\", default=[\"www.example.com\", \"127.0.0.1\"])\n{APPS_SAFE}{VALIDATORS_SAFE}{TRANSPORT_SAFE}X_FRAME_OPTIONS = \"DENY\"\nSECURE_REFERRER_POLICY = \"strict-origin-when-cross-origin\"\nPASSWORD_HASHERS = [\n    \"django.contrib.auth.hashers.Argon2PasswordHasher\",\n    \"django.contrib.auth.hashers.PBKDF2PasswordHasher\",\n    \"django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher\",\n]\nDATABASES = {{\n    \"default\": {{\n        \"ENGINE\": \"django.db.backends.postgresql\",\n        \"HOST\": \"db.internal.example\",\n        \"OPTIONS\": {{\"sslmode\": \"verify-full\"}},\n    }},\n    \"local\": {{\"ENGINE\": \"django.db.backends.postgresql\", \"HOST\": \"127.0.0.1\"}},\n}}\nCORS_ALLOWED_ORIGINS = [\"https://app.example.com\"]\nCORS_ALLOW_CREDENTIALS = True\nLOGGING = {{\n    \"version\": 1,\n    \"handlers\": {{\"console\": {{\"class\": \"logging.StreamHandler\"}}}},\n    \"loggers\": {{\"django.request\": {{\"handlers\": [\"console\"], \"level\": \"WARNING\"}}}},\n}}\n"
     );
     let dir = project(&[
         ("mysite/settings.py", &settings),
@@ -359,4 +359,48 @@ fn a_project_without_django_reports_nothing() {
     ]);
     let outcome = run(&DjangoCheck::new(), dir.path());
     assert_eq!(found(&outcome), Vec::<String>::new());
+}
+
+/// `docker.py` star-importing `dev.py` is development settings; a test settings module
+/// star-importing the real settings.py does not make it a base.
+#[test]
+fn development_by_inheritance_and_imports_from_tests_do_not_count() {
+    let dir = project(&[
+        (
+            "site/settings/common.py",
+            "INSTALLED_APPS = []\nSECURE_HSTS_SECONDS = 31536000\n",
+        ),
+        (
+            "site/settings/dev.py",
+            "from .common import *\nDEBUG = True\n",
+        ),
+        (
+            "site/settings/docker.py",
+            "from .dev import *\nSESSION_COOKIE_SECURE = False\n",
+        ),
+        (
+            "site/settings/prod.py",
+            "from .common import *\nDATABASES = {\"default\": {\"ENGINE\": \"django.db.backends.postgresql\", \"HOST\": \"postgres\"}}\n",
+        ),
+        ("shop/settings.py", "INSTALLED_APPS = []\nDEBUG = True\n"),
+        ("shop/tests/settings.py", "from ..settings import *\n"),
+    ]);
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    let all = found(&outcome);
+    assert!(
+        !all.iter()
+            .any(|f| f.contains("docker.py") || f.contains("dev.py")),
+        "{all:?}"
+    );
+    assert!(
+        all.contains(&"django-settings.debug shop/settings.py:2".to_string()),
+        "{all:?}"
+    );
+    let database = outcome
+        .findings
+        .iter()
+        .find(|f| f.id == "django-settings.database-sslmode")
+        .expect("sslmode finding");
+    assert_eq!(database.severity, Severity::Low);
+    assert_eq!(database.location.path, "site/settings/prod.py");
 }

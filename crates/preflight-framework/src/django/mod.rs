@@ -103,17 +103,31 @@ impl Check for DjangoCheck {
         warnings.extend(env_warnings);
 
         let mut loader = Loader::new(root, &defaults);
-        let mut imported: HashSet<PathBuf> = HashSet::new();
         let mut django: Vec<PathBuf> = Vec::new();
         for file in &files {
             let module = loader.load(file);
             outcome.stats.scanned += 1;
             outcome.stats.bytes += module.source.len() as u64;
-            imported.extend(module.star_imports.iter().cloned());
             if DJANGO_NAMES.iter().any(|n| module.names.contains_key(*n))
                 || referenced.contains(file)
             {
                 django.push(file.clone());
+            }
+        }
+        // A module is for development when its name or directory says so, or when it
+        // star-imports (directly or not) a module whose name says so (`docker.py` importing
+        // `dev.py`). Only the star imports of the other modules make a module a base.
+        let mut development: HashSet<PathBuf> = HashSet::new();
+        let mut imported: HashSet<PathBuf> = HashSet::new();
+        for file in &django {
+            let closure = star_closure(&mut loader, file);
+            if is_development_module(file)
+                || in_non_deploy_dir(root, file)
+                || closure.iter().any(|p| is_development_module(p))
+            {
+                development.insert(file.clone());
+            } else {
+                imported.extend(closure);
             }
         }
         let candidates: Vec<PathBuf> = django
@@ -121,7 +135,7 @@ impl Check for DjangoCheck {
             .filter(|file| {
                 !is_development_module(file)
                     && (deployed.contains(file)
-                        || (!imported.contains(file) && !in_non_deploy_dir(root, file)))
+                        || (!development.contains(file) && !imported.contains(file)))
             })
             .collect();
 
@@ -140,6 +154,21 @@ impl Check for DjangoCheck {
         outcome.warnings = warnings;
         outcome
     }
+}
+
+/// Every module `file` star-imports, directly or through other modules.
+fn star_closure(loader: &mut Loader<'_>, file: &Path) -> Vec<PathBuf> {
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut queue = vec![file.to_path_buf()];
+    while let Some(next) = queue.pop() {
+        for target in &loader.load(&next).star_imports {
+            if target != file && !seen.contains(target) {
+                seen.push(target.clone());
+                queue.push(target.clone());
+            }
+        }
+    }
+    seen
 }
 
 /// The findings of every pass, each reported once.

@@ -22,6 +22,16 @@ const DAY: i64 = 86_400;
 /// Django's default session length, two weeks.
 const DEFAULT_SESSION_AGE: i64 = 1_209_600;
 
+/// Django's hashers that store passwords with a fast digest or DES crypt. PBKDF2 with SHA1
+/// is not among them: it is a slow, iterated construction.
+const WEAK_HASHERS: &[&str] = &[
+    "MD5PasswordHasher",
+    "UnsaltedMD5PasswordHasher",
+    "SHA1PasswordHasher",
+    "UnsaltedSHA1PasswordHasher",
+    "CryptPasswordHasher",
+];
+
 /// Apps that lock out or throttle repeated failed logins.
 const LOCKOUT_APPS: &[&str] = &[
     "axes",
@@ -340,7 +350,7 @@ fn middleware(s: &mut Settings<'_>) {
 }
 
 fn hsts(s: &mut Settings<'_>) {
-    let help = "set SECURE_HSTS_SECONDS = 31536000 with SECURE_HSTS_INCLUDE_SUBDOMAINS = True and SECURE_HSTS_PRELOAD = True once every subdomain serves HTTPS";
+    let help = "set SECURE_HSTS_SECONDS = 31536000 with SECURE_HSTS_INCLUDE_SUBDOMAINS = True and SECURE_HSTS_PRELOAD = True once every subdomain serves HTTPS (or check that the TLS proxy sends Strict-Transport-Security)";
     let seconds = match s.lookup("SECURE_HSTS_SECONDS") {
         Lookup::Missing => {
             s.report(
@@ -722,9 +732,7 @@ fn hashers(s: &mut Settings<'_>) {
     };
     for (i, hasher) in items.iter().enumerate() {
         let class = hasher.rsplit('.').next().unwrap_or(hasher);
-        let weak = ["MD5", "SHA1", "Unsalted", "Crypt"]
-            .iter()
-            .any(|w| class.contains(w));
+        let weak = WEAK_HASHERS.contains(&class);
         if !weak {
             continue;
         }
@@ -767,11 +775,14 @@ fn databases(s: &mut Settings<'_>) {
         if !(engine.contains("postgres") || engine.contains("postgis")) {
             continue;
         }
-        match config.get("HOST") {
+        // A named remote host is medium; an unknown host or a one-label name (a compose or
+        // cluster service on a private network) is low.
+        let severity = match config.get("HOST") {
             Some(Value::Str(host)) if is_local_host(host) => continue,
             None => continue,
-            _ => {}
-        }
+            Some(Value::Str(host)) if host.contains('.') => Severity::Medium,
+            _ => Severity::Low,
+        };
         let sslmode = config
             .get("OPTIONS")
             .map(|o| o.get("sslmode"))
@@ -789,7 +800,7 @@ fn databases(s: &mut Settings<'_>) {
                 };
                 s.report(
                     codes::DATABASE_SSLMODE,
-                    None,
+                    Some(severity),
                     "DATABASES",
                     Some(b),
                     format!("DATABASES[\"{alias}\"] connects to PostgreSQL and {said}, so the connection may be unencrypted"),

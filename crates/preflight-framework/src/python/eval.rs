@@ -76,12 +76,12 @@ impl Evaluator<'_, '_> {
         }
         let d = depth + 1;
         match node.kind() {
-            "string" => Evaluated::plain(self.string(node)),
+            "string" => Evaluated::plain(self.string(node, d)),
             "concatenated_string" => {
                 let mut out = String::new();
                 let mut cursor = node.walk();
                 for part in node.named_children(&mut cursor) {
-                    match self.string(part) {
+                    match self.string(part, d) {
                         Value::Str(s) => out.push_str(&s),
                         _ => return Evaluated::unknown(),
                     }
@@ -225,7 +225,7 @@ impl Evaluator<'_, '_> {
         }
     }
 
-    fn string(&self, node: Node<'_>) -> Value {
+    fn string(&mut self, node: Node<'_>, d: usize) -> Value {
         if node.kind() != "string" {
             return Value::Unknown;
         }
@@ -245,7 +245,15 @@ impl Evaluator<'_, '_> {
                     let mut inner = child.walk();
                     for esc in child.named_children(&mut inner) {
                         if esc.kind() == "interpolation" {
-                            return Value::Unknown;
+                            out.push_str(&String::from_utf8_lossy(
+                                &self.scope.source[at..esc.start_byte()],
+                            ));
+                            match self.interpolation(esc, d) {
+                                Some(piece) => out.push_str(&piece),
+                                None => return Value::Unknown,
+                            }
+                            at = esc.end_byte();
+                            continue;
                         }
                         out.push_str(&String::from_utf8_lossy(
                             &self.scope.source[at..esc.start_byte()],
@@ -262,7 +270,10 @@ impl Evaluator<'_, '_> {
                         &self.scope.source[at..child.end_byte()],
                     ));
                 }
-                "interpolation" => return Value::Unknown,
+                "interpolation" => match self.interpolation(child, d) {
+                    Some(piece) => out.push_str(&piece),
+                    None => return Value::Unknown,
+                },
                 "escape_sequence" => {
                     let escaped = self.text(child);
                     if raw {
@@ -275,6 +286,22 @@ impl Evaluator<'_, '_> {
             }
         }
         Value::Str(out)
+    }
+
+    /// The text of an f-string's `{expression}` when it is a known string or number and has
+    /// no conversion or format specification.
+    fn interpolation(&mut self, node: Node<'_>, d: usize) -> Option<String> {
+        if node.child_by_field_name("type_conversion").is_some()
+            || node.child_by_field_name("format_specifier").is_some()
+        {
+            return None;
+        }
+        let expression = node.child_by_field_name("expression")?;
+        match self.eval(expression, d).value {
+            Value::Str(s) => Some(s),
+            Value::Int(i) => Some(i.to_string()),
+            _ => None,
+        }
     }
 
     fn boolean(&mut self, node: Node<'_>, d: usize) -> Evaluated {
@@ -537,6 +564,9 @@ impl Evaluator<'_, '_> {
             if callee == "env" && bound.value.is_unknown() {
                 return self.environ_read(&BTreeMap::new(), "str", &args);
             }
+            if let Some(read) = self.helper_read(&callee, &args) {
+                return read;
+            }
             return self.builtin(&callee, &args);
         }
         if function.kind() == "attribute" {
@@ -662,6 +692,40 @@ impl Evaluator<'_, '_> {
                 }),
             ),
         }
+    }
+
+    /// A project's own helper that reads the environment, recognised by its name and shape:
+    /// `get_bool_from_env("DEBUG", True)`, `env_int("PORT", 8000)`, `getenv_list("HOSTS", ...)`
+    /// with a variable name first and the default second (or as `default=`).
+    fn helper_read(&self, callee: &str, args: &Args) -> Option<Evaluated> {
+        let lower = callee.to_ascii_lowercase();
+        if !lower.contains("env") || lower == "env" {
+            return None;
+        }
+        let var = args.positional.first()?.value.as_str()?;
+        if !var
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            || var.is_empty()
+        {
+            return None;
+        }
+        let cast = if lower.contains("bool") {
+            Cast::Bool
+        } else if lower.contains("int") {
+            Cast::Int
+        } else if lower.contains("list") {
+            Cast::List
+        } else {
+            Cast::Str
+        };
+        let default = args
+            .positional
+            .get(1)
+            .cloned()
+            .or_else(|| args.keyword("default"))
+            .or_else(|| args.keyword("default_value"));
+        Some(self.read_env(var, default, cast, false))
     }
 
     fn builtin(&self, name: &str, args: &Args) -> Evaluated {
@@ -833,7 +897,25 @@ fn string_method(receiver: Evaluated, method: &str, args: &Args) -> Evaluated {
     let value = match method {
         "lower" | "casefold" => Value::Str(s.to_lowercase()),
         "upper" => Value::Str(s.to_uppercase()),
-        "strip" if args.positional.is_empty() => Value::Str(s.trim().to_string()),
+        "strip" | "lstrip" | "rstrip" => {
+            let chars: Vec<char> = match args.positional.first().map(|v| &v.value) {
+                None | Some(Value::None) => Vec::new(),
+                Some(Value::Str(c)) => c.chars().collect(),
+                Some(_) => return with_env(Value::Unknown, receiver.env),
+            };
+            let strip = |c: char| {
+                if chars.is_empty() {
+                    c.is_whitespace()
+                } else {
+                    chars.contains(&c)
+                }
+            };
+            Value::Str(match method {
+                "lstrip" => s.trim_start_matches(strip).to_string(),
+                "rstrip" => s.trim_end_matches(strip).to_string(),
+                _ => s.trim_matches(strip).to_string(),
+            })
+        }
         "split" => match args.positional.first().map(|v| &v.value) {
             None | Some(Value::None) => Value::List(
                 s.split_whitespace()
@@ -1030,6 +1112,18 @@ mod tests {
                 line: 2
             }
         );
+    }
+
+    #[test]
+    fn f_strings_project_helpers_and_strip() {
+        assert_eq!(
+            plain("f\"{'/api'}/openapi.json\""),
+            Value::Str("/api/openapi.json".into())
+        );
+        assert_eq!(plain("f\"{x!r}\""), Value::Unknown);
+        assert_eq!(plain("get_bool_from_env('DEBUG', True)"), Value::Bool(true));
+        assert_eq!(plain("get_bool_from_env('debug', True)"), Value::Unknown);
+        assert_eq!(plain("'/x/'.strip('/')"), Value::Str("x".into()));
     }
 
     #[test]

@@ -28,6 +28,9 @@ use crate::walk::{is_binary, read_limited, relative};
 /// Nested blocks deeper than this are not entered.
 const MAX_BLOCK_DEPTH: usize = 32;
 
+/// Named imports are followed while fewer modules than this are being loaded.
+const MAX_NAMED_IMPORT_DEPTH: usize = 3;
+
 /// At most this many modules are loaded by one loader.
 const MAX_MODULES: usize = 5000;
 
@@ -98,11 +101,20 @@ impl<'e> Loader<'e> {
 
     /// The result of running `path`.
     pub fn load(&mut self, path: &Path) -> Rc<ModuleResult> {
+        self.load_from(path, true)
+    }
+
+    /// Loads `path`; an import cycle is reported only when it runs through star imports
+    /// (`star`), since cycles of named imports are ordinary in Python packages.
+    fn load_from(&mut self, path: &Path, star: bool) -> Rc<ModuleResult> {
         if let Some(done) = self.cache.get(path) {
             return Rc::clone(done);
         }
         let rel = relative(&self.root, path);
         if self.stack.iter().any(|p| p == path) {
+            if !star {
+                return Rc::new(ModuleResult::empty(path, rel, "import cycle"));
+            }
             let chain: Vec<String> = self
                 .stack
                 .iter()
@@ -350,7 +362,7 @@ impl<'e> Loader<'e> {
                     self.bind_target(state, ctx, target, item, line);
                 }
             }
-            "subscript" => self.store_subscript(state, ctx, left, value, line),
+            "subscript" => self.store_subscript(state, ctx, left, value),
             _ => {}
         }
     }
@@ -362,7 +374,6 @@ impl<'e> Loader<'e> {
         ctx: &Ctx<'_>,
         left: Node<'_>,
         value: Evaluated,
-        line: u32,
     ) {
         let mut keys = Vec::new();
         let mut node = left;
@@ -384,12 +395,9 @@ impl<'e> Loader<'e> {
         let Some(binding) = state.names.get_mut(&name) else {
             return;
         };
+        // The binding keeps the line of the assignment that made the dict.
         if !store(&mut binding.value.value, &keys, value.value) {
             binding.value = Evaluated::unknown();
-        }
-        if binding.file != ctx.rel {
-            binding.file = ctx.rel.to_string();
-            binding.line = line;
         }
     }
 
@@ -685,7 +693,7 @@ impl<'e> Loader<'e> {
             if ctx.in_try && is_development_module(&target) {
                 return;
             }
-            let loaded = self.load(&target);
+            let loaded = self.load_from(&target, true);
             state.star_imports.push(target);
             if let Some(reason) = &loaded.incomplete {
                 state.incomplete = Some(format!("{} ({reason})", loaded.rel));
@@ -697,14 +705,19 @@ impl<'e> Loader<'e> {
             }
             return;
         }
-        let loaded = target.map(|t| self.load(&t));
+        // Named imports are followed a few modules deep: far enough for a settings object
+        // defined in a config module, not through a whole application.
+        let loaded = target
+            .filter(|_| self.stack.len() <= MAX_NAMED_IMPORT_DEPTH)
+            .map(|t| self.load_from(&t, false));
         for (name, alias) in imported {
-            let value = loaded
-                .as_ref()
-                .and_then(|m| m.names.get(&name))
-                .map(|b| b.value.clone())
-                .unwrap_or_else(Evaluated::unknown);
-            state.bind(ctx, alias, value, line);
+            match loaded.as_ref().and_then(|m| m.names.get(&name)) {
+                // The binding keeps the line of its assignment in the imported module.
+                Some(binding) => {
+                    state.names.insert(alias, binding.clone());
+                }
+                None => state.bind(ctx, alias, Evaluated::unknown(), line),
+            }
         }
     }
 
