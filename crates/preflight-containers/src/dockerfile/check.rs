@@ -338,8 +338,8 @@ fn copy(
             emit.push(
                 DOCKERFILE_ADD_URL,
                 Some(ins.line),
-                &format!("add:{source}"),
-                format!("`ADD {source}` downloads at build time without `--checksum`, so the image holds whatever the server sent"),
+                &format!("add:{}", shown_url(source)),
+                format!("`ADD {}` downloads at build time without `--checksum`, so the image holds whatever the server sent", shown_url(source)),
                 "download with `RUN curl -fsSLo file URL && echo \"<sha256>  file\" | sha256sum -c -`, or add `--checksum=sha256:...` to ADD",
             );
             continue;
@@ -383,6 +383,20 @@ fn copy(
         }
     }
     whole
+}
+
+/// A URL as shown in a message: without user info, query or fragment, which may hold a token
+/// (`https://user:token@host/f`, a signed `?X-Amz-Signature=...`).
+fn shown_url(url: &str) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or(url);
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority.rsplit('@').next().unwrap_or(authority);
+            format!("{scheme}://{host}{path}")
+        }
+        None => url.rsplit('@').next().unwrap_or(url).to_string(),
+    }
 }
 
 fn is_remote(source: &str) -> bool {
@@ -466,6 +480,19 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn urls_are_shown_without_credentials() {
+        assert_eq!(
+            shown_url("https://ci:Tk93hQ0pZ7@files.example.com/a.tgz?sig=abc#x"), // preflight:allow
+            "https://files.example.com/a.tgz"
+        );
+        assert_eq!(shown_url("https://example.com"), "https://example.com");
+        assert_eq!(
+            shown_url("git@example.com:org/repo.git"),
+            "example.com:org/repo.git"
+        );
     }
 
     #[test]
