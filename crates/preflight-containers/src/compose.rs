@@ -194,7 +194,7 @@ impl Service<'_> {
                     Some(line),
                     &format!("{}:{name}", self.name),
                     format!(
-                        "service `{}` sets `{name}` to a literal value in `environment:` (value not shown); the compose file is committed, so the secret is too",
+                        "service `{}` sets `{name}` to a literal value in `environment:` (value not shown); compose files are committed and shared, so the secret travels with this one",
                         self.name
                     ),
                     "move it to an env file git ignores (`env_file: .env.docker`, from `.env.docker.example`, as the deployment guide asks) or a compose `secrets:` entry, reference it as `${NAME}`, and rotate the value",
