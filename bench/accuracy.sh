@@ -32,6 +32,10 @@ if [ ! -x "$venv/bin/detect-secrets" ]; then
 fi
 preflight=$(preflight_binary)
 root=$PWD
+# The tools run from the corpus copy, so every path they are given is absolute.
+absolute() { case $1 in /*) echo "$1" ;; *) echo "$root/$1" ;; esac; }
+kingfisher=$(absolute "$kingfisher")
+preflight=$(absolute "$preflight")
 
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
@@ -41,7 +45,7 @@ load_before=$(load_average)
 # Each tool runs from the corpus root so that every report names files relative to it. Exit
 # statuses are ignored: each tool exits non-zero when it finds something, which it will.
 say "preflight"
-(cd "$corpus" && "$root/$preflight" scan --format json -o "$root/$out/preflight.json" . >/dev/null 2>"$root/$out/preflight.err") || true
+(cd "$corpus" && "$preflight" scan --format json -o "$root/$out/preflight.json" . >/dev/null 2>"$root/$out/preflight.err") || true
 say "Kingfisher"
 # --no-dedup reports every location of a secret (the default reports a value once).
 (cd "$corpus" && "$kingfisher" scan --no-validate --no-update-check --git-history none --no-dedup \
