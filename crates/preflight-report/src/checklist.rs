@@ -8,8 +8,9 @@
 //! lines for a person to tick.
 //!
 //! An item's evidence is what the checks saw in order: the [`Fact`]s whose id matches one of
-//! its patterns (a code that was checked and did not apply there) or names one of its checks
-//! (what that check looked at), and its `info` findings.
+//! its patterns (a code that was checked and did not apply there), and its `info` findings.
+//! Facts named after a check rather than a code (what that check looked at as a whole) belong
+//! to the report, not to one item: see [`looked_at`].
 
 use preflight_findings::{Fact, Finding, LocationKind, Report, Severity};
 use serde::Deserialize;
@@ -109,6 +110,16 @@ fn kind_name(kind: LocationKind) -> &'static str {
         LocationKind::Database => "database",
         LocationKind::Project => "project",
     }
+}
+
+/// The facts that say what a check looked at as a whole (their id is the check's name, not a
+/// code), in report order.
+pub(crate) fn looked_at(report: &Report) -> Vec<&Fact> {
+    report
+        .facts
+        .iter()
+        .filter(|fact| !fact.id.contains('.'))
+        .collect()
 }
 
 /// What was seen in order for an item.
@@ -225,16 +236,14 @@ impl Checklist {
             .collect()
     }
 
-    /// What the checks saw in order for `item`: facts about its codes or from its checks, and
-    /// its `info` findings, in report order.
+    /// What the checks saw in order for `item`: facts about its codes and its `info` findings,
+    /// in report order.
     pub(crate) fn evidence<'a>(&self, item: &Item, report: &'a Report) -> Evidence<'a> {
         let facts = report
             .facts
             .iter()
             .filter(|fact| {
-                item.checks.contains(&fact.id)
-                    || (fact.id.contains('.')
-                        && item.fails_on.iter().any(|p| self.matches(p, &fact.id)))
+                fact.id.contains('.') && item.fails_on.iter().any(|p| self.matches(p, &fact.id))
             })
             .collect();
         let notes = self

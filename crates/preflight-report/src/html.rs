@@ -18,7 +18,7 @@ use std::io::{self, Write};
 use preflight_findings::{Fact, Finding, Location, Report, Severity};
 
 use crate::RenderOptions;
-use crate::checklist::{Checklist, Evidence, Guide, Item, Status};
+use crate::checklist::{Checklist, Evidence, Guide, Item, Status, looked_at};
 use crate::text::{
     describe_commit, human_bytes, plural, printable, severity_counts, shown, shown_secret,
 };
@@ -55,6 +55,9 @@ code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .bar .b-open { background: #bdc1c6; } .bar .b-manual { background: #e8eaed; }
 .legend { font-size: 13px; color: var(--muted); margin: 0; }
 .guide-title { font-weight: 600; margin: 10px 0 0; }
+.guide-title a { color: inherit; text-decoration: none; }
+.card h2.sub { margin-top: 14px; }
+ul.looked { margin: 0; padding-left: 18px; font-size: 13px; color: #3c4043; }
 ul.items { list-style: none; margin: 0; padding: 0; }
 li.item { border: 1px solid var(--line); border-left: 6px solid #bdc1c6; border-radius: 6px;
   margin: 6px 0; padding: 8px 12px; break-inside: avoid; }
@@ -125,6 +128,15 @@ fn item_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// Text from a check (a message, a fix) as HTML: escaped, with its backtick-delimited spans
+/// as `<code>`; an unpaired backtick is kept as it is.
+fn prose(text: &str) -> String {
+    if text.matches('`').count() % 2 == 1 {
+        return escape(text);
+    }
+    item_text(text)
 }
 
 /// The severity badge of `severity`.
@@ -299,6 +311,20 @@ fn write_summary(
             plural(report.warnings.len(), "warning", "warnings")
         );
     }
+    let looked = looked_at(report);
+    if !looked.is_empty() {
+        page.push_str("<h2 class=\"sub\">What was checked</h2>\n<ul class=\"looked\">");
+        for fact in looked {
+            let _ = write!(
+                page,
+                "<li><b>{}</b> {}: {}</li>",
+                escape(&fact.id),
+                place(&fact.location),
+                prose(&fact.message)
+            );
+        }
+        page.push_str("</ul>\n");
+    }
     page.push_str("</div>\n<div class=\"card\">\n<h2>Checklists</h2>\n");
     for (index, guide) in checklist.guides.iter().enumerate() {
         let tally = Tally::of(&statuses(checklist, guide, report, options));
@@ -433,7 +459,7 @@ fn write_evidence(page: &mut String, evidence: &Evidence) {
             page,
             "<li class=\"note\">{}: {} <span class=\"where\">({})</span></li>",
             code(&note.id),
-            escape(&note.message),
+            prose(&note.message),
             place(&note.location)
         );
     }
@@ -443,7 +469,7 @@ fn write_evidence(page: &mut String, evidence: &Evidence) {
 fn fact_line(fact: &Fact) -> String {
     format!(
         "{} <span class=\"where\">at {}</span>",
-        escape(&fact.message),
+        prose(&fact.message),
         place(&fact.location)
     )
 }
@@ -457,7 +483,7 @@ fn write_finding(page: &mut String, finding: &Finding, options: &RenderOptions) 
         badge(finding.severity),
         code(&finding.id),
         place(&finding.location),
-        escape(&finding.message)
+        prose(&finding.message)
     );
     let mut rows: Vec<(&str, String)> = Vec::new();
     if let Some(secret) = shown_secret(finding, options.show_secrets) {
@@ -478,7 +504,7 @@ fn write_finding(page: &mut String, finding: &Finding, options: &RenderOptions) 
         ));
     }
     if let Some(help) = &finding.help {
-        rows.push(("fix", escape(help)));
+        rows.push(("fix", prose(help)));
     }
     if let Some(reference) = &finding.reference {
         rows.push(("reference", escape(reference)));
@@ -546,7 +572,7 @@ fn write_findings_table(page: &mut String, report: &Report, options: &RenderOpti
             badge(finding.severity),
             code(&finding.id),
             place(&finding.location),
-            escape(&finding.message)
+            prose(&finding.message)
         );
     }
     page.push_str("</tbody>\n</table>\n</section>\n");
@@ -756,6 +782,8 @@ mod tests {
             item_text("`.env` is <ignored>"),
             "<code>.env</code> is &lt;ignored&gt;"
         );
+        assert_eq!(prose("a `<b>` c"), "a <code>&lt;b&gt;</code> c");
+        assert_eq!(prose("odd ` tick <x>"), "odd ` tick &lt;x&gt;");
         let mut report = sample::report();
         report.findings[0].message = "</div><script>alert(1)</script>".to_string();
         report.findings[0].location.path = "<img src=x onerror=alert(1)>".to_string();

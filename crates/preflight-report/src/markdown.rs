@@ -1,7 +1,8 @@
 //! The Markdown renderer: a report a team can paste into a pull request or a release ticket.
 //!
 //! A short header (root, version, the checks that ran, totals), then one checklist per security
-//! guide (see `checklist.rs`): each item ticked when it passed, unticked with its findings when it
+//! guide (see `checklist.rs`): each item ticked when it passed (with what the checks saw in
+//! order, when they recorded it), unticked with its findings when it
 //! failed, marked when it was not (or only partly) checked in this run, and marked manual when a
 //! person must confirm it. Then a table of all findings, scores, warnings and, with `explain`,
 //! the dropped candidates.
@@ -14,7 +15,7 @@ use std::io::{self, Write};
 use preflight_findings::{Finding, Location, Report};
 
 use crate::RenderOptions;
-use crate::checklist::{Checklist, Guide, Status};
+use crate::checklist::{Checklist, Guide, Item, Status, looked_at};
 use crate::text::{human_bytes, plural, printable, severity_counts, shown, shown_secret};
 
 /// `text` as inline Markdown: control characters escaped, and the characters that could start
@@ -102,6 +103,15 @@ fn write_header(report: &Report, options: &RenderOptions, out: &mut dyn Write) -
         scanned.push_str(&format!(", {} skipped", stats.skipped));
     }
     writeln!(out, "{scanned}")?;
+    for fact in looked_at(report) {
+        writeln!(
+            out,
+            "- {} looked at {}: {}",
+            inline(&fact.id),
+            place(&fact.location),
+            inline(&fact.message)
+        )?;
+    }
     if report.findings.is_empty() {
         writeln!(out, "- **No findings**\n")
     } else {
@@ -146,13 +156,19 @@ fn write_guide(
             section = Some(&item.section);
         }
         match status {
-            Status::Passed => writeln!(out, "- [x] {}", item.text)?,
-            Status::PartlyChecked { missing } => writeln!(
-                out,
-                "- [x] {} (_partly checked: {} did not run_)",
-                item.text,
-                missing.join(", ")
-            )?,
+            Status::Passed => {
+                writeln!(out, "- [x] {}", item.text)?;
+                write_evidence(checklist, item, report, out)?;
+            }
+            Status::PartlyChecked { missing } => {
+                writeln!(
+                    out,
+                    "- [x] {} (_partly checked: {} did not run_)",
+                    item.text,
+                    missing.join(", ")
+                )?;
+                write_evidence(checklist, item, report, out)?;
+            }
             Status::NotChecked => writeln!(out, "- [ ] {} (_not checked in this run_)", item.text)?,
             Status::Manual => writeln!(out, "- [ ] {} (_manual_)", item.text)?,
             Status::Failed { findings } => {
@@ -169,6 +185,28 @@ fn write_guide(
         }
     }
     writeln!(out)
+}
+
+/// A passed item's evidence, one line each: what the checks saw in order, and `info` notes.
+fn write_evidence(
+    checklist: &Checklist,
+    item: &Item,
+    report: &Report,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let evidence = checklist.evidence(item, report);
+    for fact in evidence.facts {
+        writeln!(
+            out,
+            "  - seen at {}: {}",
+            place(&fact.location),
+            inline(&fact.message)
+        )?;
+    }
+    for note in evidence.notes {
+        writeln!(out, "  - note: {}", finding_line(note))?;
+    }
+    Ok(())
 }
 
 /// `high` `openai.project-key` at `deploy/.env:3:16`: OpenAI project API key

@@ -20,6 +20,7 @@ mod cookies;
 mod cors;
 mod csp;
 mod disclosure;
+mod facts;
 mod grade;
 mod handshake;
 mod headers;

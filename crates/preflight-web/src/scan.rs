@@ -5,14 +5,14 @@
 //! redirect chain, 11 for the `https://` chain, one CORS probe, one 404 probe and two legacy
 //! TLS probes, each bounded by the connect and read timeouts.
 
-use preflight_findings::{Outcome, Warning};
+use preflight_findings::{Fact, Location, LocationKind, Outcome, Warning};
 
 use crate::codes::finding;
 use crate::cors::PROBE_ORIGIN;
 use crate::grade::{self, Tally};
 use crate::http::{FetchError, Response};
 use crate::target::{Scheme, Target};
-use crate::{Scanner, cookies, cors, csp, disclosure, headers, hsts, legacy, tls};
+use crate::{Scanner, cookies, cors, csp, disclosure, facts, headers, hsts, legacy, tls};
 
 /// The most redirects followed from one URL.
 pub const MAX_REDIRECTS: usize = 10;
@@ -153,16 +153,21 @@ impl Scanner {
         cors::check(page, probe.as_ref().ok(), &page_url, &mut tally);
 
         let missing = final_target.with_path(&format!("/preflight-probe-{:08x}-missing", nonce()));
-        match self.client.get(&missing, &[]) {
+        let not_found_probed = match self.client.get(&missing, &[]) {
             Ok(response) => {
                 disclosure::debug_page(&response, &missing.to_string(), &page_url, &mut tally);
+                true
             }
-            Err(e) => outcome.warnings.push(Warning::at(
-                missing.to_string(),
-                format!("404 probe failed: {e}"),
-            )),
-        }
+            Err(e) => {
+                outcome.warnings.push(Warning::at(
+                    missing.to_string(),
+                    format!("404 probe failed: {e}"),
+                ));
+                false
+            }
+        };
 
+        let mut legacy_probed = false;
         if final_target.scheme == Scheme::Https {
             if let Some(session) = &page.tls {
                 tls::inspect(
@@ -173,18 +178,43 @@ impl Scanner {
                     &mut tally,
                 );
             }
-            for problem in legacy::check(
+            let problems = legacy::check(
                 &self.client,
                 &final_target.host,
                 final_target.port,
                 &page_url,
                 &mut tally,
-            ) {
+            );
+            legacy_probed = problems.is_empty();
+            for problem in problems {
                 outcome.warnings.push(Warning::at(&page_url, problem));
             }
         }
 
         let score = grade::score(&label, &tally.findings, &tally.bonuses);
+        let redirect = http_chain.responses.first().and_then(|(from, response)| {
+            let to = from.join(response.redirect_location()?).ok()?;
+            Some((from.to_string(), to.to_string()))
+        });
+        let seen = facts::Seen {
+            page,
+            page_url: &page_url,
+            https: final_target.scheme == Scheme::Https,
+            redirect,
+            responses: &every_response,
+            cors_probe: probe.as_ref().ok(),
+            not_found_probed,
+            legacy_probed,
+        };
+        outcome.facts = facts::record(&seen, &tally.findings);
+        outcome.facts.push(Fact::new(
+            "web",
+            Location::whole(LocationKind::Url, &label),
+            format!(
+                "scanned the page, its redirects, cookies, CORS, 404 page and TLS: grade {} (score {})",
+                score.grade, score.score
+            ),
+        ));
         outcome.findings = tally.findings;
         outcome.scores.push(score);
         outcome

@@ -768,3 +768,44 @@ fn a_self_signed_openssl_certificate_passed_as_the_ca_is_trusted() {
     let outcome = scan(other.ca_file.clone());
     assert_eq!(problems(&outcome), ["web.tls-cert-untrusted"]);
 }
+
+#[test]
+fn a_well_configured_site_records_what_passed_as_facts() {
+    let lab = Lab::new();
+    let server = lab.site(Site::hardened());
+    let outcome = lab.scan_site(&server);
+    let fact = |id: &str| {
+        outcome
+            .facts
+            .iter()
+            .find(|f| f.id == id)
+            .unwrap_or_else(|| panic!("no fact {id}: {:?}", outcome.facts))
+    };
+    assert!(
+        fact("web.hsts-missing")
+            .message
+            .contains("max-age=31536000")
+    );
+    assert!(
+        fact("web.redirect-missing")
+            .message
+            .contains("https://localhost")
+    );
+    assert!(fact("web.framing-unprotected").message.contains("DENY"));
+    assert!(fact("web.cookie-not-secure").message.contains("2 cookies"));
+    assert!(fact("web.tls-legacy-version").message.contains("refused"));
+    assert!(fact("web").message.contains("grade A+"));
+    for fact in &outcome.facts {
+        assert!(
+            !fact.message.contains("s3cr3t-session-value"),
+            "cookie values stay out: {}",
+            fact.message
+        );
+    }
+
+    // A site without HSTS has no HSTS fact, and its finding instead.
+    let bare = lab.site(Site::hardened().without("Strict-Transport-Security"));
+    let outcome = lab.scan_site(&bare);
+    assert!(outcome.facts.iter().all(|f| f.id != "web.hsts-missing"));
+    find(&outcome, "web.hsts-missing");
+}
