@@ -89,7 +89,10 @@ impl EnvView {
     /// The production view of the project's env files, with a warning per unreadable file.
     pub fn production(root: &Path) -> (EnvView, Vec<Warning>) {
         let mut warnings = Vec::new();
-        let files = discover(root);
+        let files: Vec<PathBuf> = discover(root)
+            .into_iter()
+            .filter(|f| !in_tooling_dir(root, f))
+            .collect();
         let production: Vec<&PathBuf> = files
             .iter()
             .filter(|f| profile_of(root, f) == Some(Profile::Production))
@@ -162,6 +165,28 @@ pub fn discover(root: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Directories whose env files serve editors, CI or tests, never a deployment.
+const TOOLING_DIRS: &[&str] = &[
+    ".devcontainer",
+    "devcontainer",
+    ".github",
+    ".gitlab",
+    ".circleci",
+    "tests",
+    "test",
+    "docs",
+    "examples",
+];
+
+/// Whether `file` is under a directory of [`TOOLING_DIRS`].
+fn in_tooling_dir(root: &Path, file: &Path) -> bool {
+    let shown = file.strip_prefix(root).unwrap_or(file);
+    shown.parent().is_some_and(|dir| {
+        dir.components()
+            .any(|c| TOOLING_DIRS.contains(&c.as_os_str().to_string_lossy().as_ref()))
+    })
+}
+
 /// The profile a file's name, or else one of its directories' names, implies.
 pub fn profile_of(root: &Path, file: &Path) -> Option<Profile> {
     let shown = file.strip_prefix(root).unwrap_or(file);
@@ -200,6 +225,19 @@ mod tests {
         let (view, _) = EnvView::production(dir.path());
         assert!(view.get("A").is_some());
         assert!(view.get("B").is_none());
+    }
+
+    #[test]
+    fn editor_and_ci_env_files_are_never_production() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join(".devcontainer")).expect("mkdir");
+        std::fs::write(
+            dir.path().join(".devcontainer/backend.env"),
+            "SECRET_KEY=x\n",
+        )
+        .expect("write");
+        let (view, _) = EnvView::production(dir.path());
+        assert!(view.is_empty());
     }
 
     #[test]

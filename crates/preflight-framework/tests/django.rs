@@ -296,7 +296,7 @@ fn env_files_for_production_are_used_and_development_ones_are_not() {
 fn missing_settings_name_the_module_unless_it_may_hold_unseen_names() {
     let dir = project(&[(
         "proj/settings.py",
-        "INSTALLED_APPS = [\"django.contrib.auth\", \"axes\"]\nMIDDLEWARE = [\"django.middleware.security.SecurityMiddleware\", \"django.middleware.clickjacking.XFrameOptionsMiddleware\"]\n",
+        "INSTALLED_APPS = [\"django.contrib.auth\", \"axes\"]\nMIDDLEWARE = [\"django.middleware.security.SecurityMiddleware\", \"django.middleware.clickjacking.XFrameOptionsMiddleware\", \"django.contrib.sessions.middleware.SessionMiddleware\", \"django.middleware.csrf.CsrfViewMiddleware\"]\n",
     )]);
     let outcome = run(&DjangoCheck::new(), dir.path());
     let missing: Vec<String> = found(&outcome);
@@ -403,4 +403,19 @@ fn development_by_inheritance_and_imports_from_tests_do_not_count() {
         .expect("sslmode finding");
     assert_eq!(database.severity, Severity::Low);
     assert_eq!(database.location.path, "site/settings/prod.py");
+}
+
+/// An API without sessions or CSRF middleware is not asked for secure session or CSRF cookies.
+#[test]
+fn cookie_settings_are_judged_only_with_their_middleware() {
+    let dir = project(&[(
+        "api/settings.py",
+        "INSTALLED_APPS = []\nMIDDLEWARE = [\"django.middleware.security.SecurityMiddleware\", \"django.middleware.clickjacking.XFrameOptionsMiddleware\"]\nSECURE_HSTS_SECONDS = 31536000\n",
+    )]);
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    let all = found(&outcome);
+    for code in ["session-cookie-secure", "csrf-cookie-secure", "session-age"] {
+        assert!(!all.iter().any(|f| f.contains(code)), "{code} in {all:?}");
+    }
+    assert!(all.iter().any(|f| f.contains("ssl-redirect")), "{all:?}");
 }

@@ -14,8 +14,10 @@
 //! - not named for development, tests or CI (`dev.py`, `local.py`, `test_settings.py`,
 //!   `settings_ci.py`...; see [`crate::python::module::is_development_module`]);
 //! - not under a `tests/`, `docs/` or `examples/` directory (a library's test project);
-//! - but always a module `wsgi.py`, `asgi.py` or a production env or compose file names, unless
-//!   its name says development.
+//! - not a module that star-imports a development module, directly or not (`docker.py` built
+//!   on `dev.py` is development settings too);
+//! - but a base module is judged after all when `wsgi.py`, `asgi.py` or a production env or
+//!   compose file names it.
 //!
 //! So a single-file `settings.py` is judged, and in a `base.py` + `production.py` + `local.py`
 //! package only `production.py` is, with `base.py`'s assignments.
@@ -133,9 +135,7 @@ impl Check for DjangoCheck {
         let candidates: Vec<PathBuf> = django
             .into_iter()
             .filter(|file| {
-                !is_development_module(file)
-                    && (deployed.contains(file)
-                        || (!development.contains(file) && !imported.contains(file)))
+                !development.contains(file) && (deployed.contains(file) || !imported.contains(file))
             })
             .collect();
 

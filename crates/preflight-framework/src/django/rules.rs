@@ -176,6 +176,15 @@ impl<'a> Settings<'a> {
         }
     }
 
+    /// Whether MIDDLEWARE has a middleware whose class is `class`; true when MIDDLEWARE is not
+    /// a known list, so that an unreadable list does not hide findings.
+    fn uses_middleware(&self, class: &str) -> bool {
+        match self.value("MIDDLEWARE").and_then(strings) {
+            Some(items) => items.iter().any(|m| m.rsplit('.').next() == Some(class)),
+            None => true,
+        }
+    }
+
     fn installed_apps(&self) -> Option<Vec<&'a str>> {
         strings(self.value("INSTALLED_APPS")?)
     }
@@ -441,27 +450,35 @@ fn transport(s: &mut Settings<'_>) {
         "requests over plain HTTP are served instead of redirected to HTTPS",
         "set SECURE_SSL_REDIRECT = True (and SECURE_PROXY_SSL_HEADER behind a TLS-terminating proxy)",
     );
-    s.require_true(
-        codes::SESSION_COOKIE_SECURE,
-        "SESSION_COOKIE_SECURE",
-        false,
-        "the session cookie is sent over plain HTTP, where it can be stolen",
-        "set SESSION_COOKIE_SECURE = True",
-    );
-    s.require_true(
-        codes::CSRF_COOKIE_SECURE,
-        "CSRF_COOKIE_SECURE",
-        false,
-        "the CSRF cookie is sent over plain HTTP",
-        "set CSRF_COOKIE_SECURE = True",
-    );
-    s.require_true(
-        codes::SESSION_COOKIE_HTTPONLY,
-        "SESSION_COOKIE_HTTPONLY",
-        true,
-        "scripts (and so any XSS) can read the session cookie",
-        "remove the setting or set SESSION_COOKIE_HTTPONLY = True",
-    );
+    let sessions = s.uses_middleware("SessionMiddleware");
+    let csrf = s.uses_middleware("CsrfViewMiddleware");
+    if sessions {
+        s.require_true(
+            codes::SESSION_COOKIE_SECURE,
+            "SESSION_COOKIE_SECURE",
+            false,
+            "the session cookie is sent over plain HTTP, where it can be stolen",
+            "set SESSION_COOKIE_SECURE = True",
+        );
+    }
+    if csrf {
+        s.require_true(
+            codes::CSRF_COOKIE_SECURE,
+            "CSRF_COOKIE_SECURE",
+            false,
+            "the CSRF cookie is sent over plain HTTP",
+            "set CSRF_COOKIE_SECURE = True",
+        );
+    }
+    if sessions {
+        s.require_true(
+            codes::SESSION_COOKIE_HTTPONLY,
+            "SESSION_COOKIE_HTTPONLY",
+            true,
+            "scripts (and so any XSS) can read the session cookie",
+            "remove the setting or set SESSION_COOKIE_HTTPONLY = True",
+        );
+    }
     s.require_true(
         codes::CONTENT_TYPE_NOSNIFF,
         "SECURE_CONTENT_TYPE_NOSNIFF",
@@ -539,6 +556,9 @@ fn headers(s: &mut Settings<'_>) {
 }
 
 fn session_age(s: &mut Settings<'_>) {
+    if !s.uses_middleware("SessionMiddleware") {
+        return;
+    }
     let help = "set SESSION_COOKIE_AGE to 86400 (24 hours) or less";
     match s.lookup("SESSION_COOKIE_AGE") {
         Lookup::Missing => s.report(

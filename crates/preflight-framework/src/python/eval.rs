@@ -725,7 +725,8 @@ impl Evaluator<'_, '_> {
             .cloned()
             .or_else(|| args.keyword("default"))
             .or_else(|| args.keyword("default_value"));
-        Some(self.read_env(var, default, cast, false))
+        // A helper returns its type whichever value it read, so its default is converted too.
+        Some(self.read_env(var, default, cast, true))
     }
 
     fn builtin(&self, name: &str, args: &Args) -> Evaluated {
@@ -1122,6 +1123,7 @@ mod tests {
         );
         assert_eq!(plain("f\"{x!r}\""), Value::Unknown);
         assert_eq!(plain("get_bool_from_env('DEBUG', True)"), Value::Bool(true));
+        assert_eq!(plain("envbool('DEBUG', 'True')"), Value::Bool(true));
         assert_eq!(plain("get_bool_from_env('debug', True)"), Value::Unknown);
         assert_eq!(plain("'/x/'.strip('/')"), Value::Str("x".into()));
     }
