@@ -11,23 +11,23 @@ terraform {
 }
 
 provider "cloudflare" {
-  api_token = "A7nPVd5yAGiqj3v8VsI3Ls8I9E_ve-DQ5u_LGrDs"
+  api_token = "z2jR2qnPQBvpqDNnfWVCflelDewi6nKOuENKyeKz"
 }
 
 provider "datadog" {
   api_key = var.datadog_api_key
-  app_key = "ea862f83f9b7a5e6349287db1610d9f5ae7f3bfe"
+  app_key = "0d2701d5915a2c64693d21ad3b0b7f6c3ab40383"
 }
 
 provider "github" {
   owner = "shop"
-  token = "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"
+  token = "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"
 }
 
 provider "aws" {
   region     = "eu-west-1"
-  access_key = "AKIAXNPVRYVB6MTXHIUK"
-  secret_key = "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"
+  access_key = "AKIAIJK4KCUSIUGFKXNP"
+  secret_key = "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"
 }
 
 resource "aws_db_instance" "shop" {
@@ -35,7 +35,7 @@ resource "aws_db_instance" "shop" {
   engine            = "postgres"
   instance_class    = "db.t4g.medium"
   username          = "shop"
-  password          = "AQt1QGJzqsKlqnOkviufHQ9vABAH"
+  password          = "vZzBs7YX0X9kBpKeMNEHFiqhx65d"
   allocated_storage = 50
 }
 
@@ -49,7 +49,7 @@ resource "aws_db_instance" "analytics" {
 }
 
 resource "aws_secretsmanager_secret_version" "api" {
-  secret_id     = "arn:aws:secretsmanager:eu-west-1:594522953753:secret:shop/api-7Dk8X4"
+  secret_id     = "arn:aws:secretsmanager:eu-west-1:936157107975:secret:shop/api-lD8cNS"
   secret_string = jsonencode({ token = var.api_token })
 }
 

@@ -1,23 +1,23 @@
 import Stripe from "stripe";
 import { Client, Environment } from "square";
 
-export const stripe = new Stripe("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", {
+export const stripe = new Stripe("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", {
   apiVersion: "2024-06-20",
 });
 
-export const restrictedReporting = "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";
-export const webhookSecret = "whsec_goufuqFmydi5LRmoPoBYqYtyPG6aITLn";
-export const testKey = "sk_test_7uoPfdlcNf8lzalgTpNeMJJgCYgBGLqkmM420m6JWkDMZt1D6cPzQSW0HRN56jigSlZsyuF8sci3UQTQpDhRcpl8ESKVv7dT8zm";
+export const restrictedReporting = "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";
+export const webhookSecret = "whsec_FyZpZCyfSFKEmy7T7OJDV14oPwLWIIZg";
+export const testKey = "sk_test_TnnLNGuaU7sC41GQalZWtl1ARPILkXlaC9P5X70TP3O6w0co3g9jM1sDO3G10DWJYo5UBulQTsMvlUzVluAiupdkW9B9G2zQQWM";
 
 export const square = new Client({
-  accessToken: "EAAARAYIkC8vjmcUV_JaGiMCexIu-U628AO9f2X8t-xJKP38eVy-Za-G4Ym9jpw_",
+  accessToken: "EAAAIKuKdUQMZCw3EB48xh1jq05p2-Edm6Hjk_yPFCNplTvPVzJZVpqJun0V8M6m",
   environment: Environment.Production,
 });
 
-export const shippo = { token: "shippo_live_2f76cd77269a53006a7b5d1fa6f7849691553427" };
-export const duffelToken = "duffel_live_f4dVA5hbYfihSla6btcWMqYiQ6LiXzW8bys9xzkDCNC";
-export const easypostKey = "EZAKCFjqEjdBmjSp9i7JwWZSaRjCmrjcZ7Pu6i5E51tSmKJ3mUMrlsHyUc";
-export const flutterwaveSecret = "FLWSECK-46054c3e38ab46811f90f42e46ad9689-X";
+export const shippo = { token: "shippo_live_242d5cc473fd84f3e1746a0018324fd0e8d97b7f" };
+export const duffelToken = "duffel_live_Wka5mEkL7IURxwSiBX0llTGTGZDys07v0cFOEkvwlUM";
+export const easypostKey = "EZAK5YILkTqxtBOgtmWmOKqzWMD8HOHovoLILuqG2V9SM2kNNVpdXBOzPE";
+export const flutterwaveSecret = "FLWSECK-a8b775edc0207f7a3e122475148f425f-X";
 
 // Checkout docs: https://docs.stripe.com/keys — keys look like sk_live_... and pk_live_...
 export const stripeKeyPattern = /^sk_(live|test)_[0-9a-zA-Z]{24,99}$/;

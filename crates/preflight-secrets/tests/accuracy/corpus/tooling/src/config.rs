@@ -10,12 +10,12 @@ impl Config {
     pub fn from_env() -> Self {
         Self {
             database_url: env::var("DATABASE_URL")
-                .unwrap_or_else(|_| "postgres://tooling:kd5ZehME8LW5j4Mdt2A0R5@tooling-db:5432/tooling".into()),
-            api_token: env::var("TOOLING_API_TOKEN").unwrap_or("DKXCRUw5V0na-gvghymfnnoRY95WRyOvdiQ3VTDn".to_string()),
+                .unwrap_or_else(|_| "postgres://tooling:rnEQoEbAYd1n66QItphFxp@tooling-db:5432/tooling".into()),
+            api_token: env::var("TOOLING_API_TOKEN").unwrap_or("igwshtrgh1fVRa6UU13fHLJJ39G8hiJsnxYoeVvN".to_string()),
             listen: env::var("LISTEN").unwrap_or_else(|_| "0.0.0.0:8080".into()),
         }
     }
 }
 
 pub const WEBHOOK_TOKEN_ENV: &str = "TOOLING_WEBHOOK_TOKEN";
-pub const SIGNING_SECRET: [u8; 32] = hex_literal::hex!("ea4d3ca4e2c0932faa4e64ec5c07f29076e51aa9f2ce4835173c19a70ade060a");
+pub const SIGNING_SECRET: [u8; 32] = hex_literal::hex!("2cd99a60a13b481382dfa5bf51f8e3c3ff5920c07ca75b1eb9adc6c3b7f2e719");

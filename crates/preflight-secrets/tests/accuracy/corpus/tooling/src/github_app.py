@@ -6,10 +6,10 @@ import jwt
 APP_ID = 912345
 PRIVATE_KEY = (
     "-----BEGIN PRIVATE KEY-----\n"
-    "JWw2Ki+BZVTgCXpGgMdY8tBoKL7O/GEg8TXhMt9/SrCe89nzONceW0LUgm576HER\n"
-    "GIxCpSTJ4Rks2ePJyRB/7UMGvm1MbMqNgnmY1b/9MSJe9UEWcnGzb2bqrgkh7fdT\n"
-    "pMaXnV4d5vL1yFdTo5RL6WGpLRh1HaHNnuVSEMtLyWhl/JuTeycqJDmtvl0LJSSb\n"
-    "pcwIl03yjGPrHxXtq3EVcEw8PQ/OZy0m\n"
+    "GEv8bLJqHDqQ+8JD0eD9abmjMjlekGn1UpM6dCZjMb6ZlRkt4M5wL+WaZu1f6qzW\n"
+    "FlKL4Y+ft8FjTcYLr/ZWd56V0ksnh4IoGphWyleI0tPSMQ1BGaLrs8glL30fFs3Y\n"
+    "VKK/a/9N0Wnri6FnW3MIoHwG7jxzcvhoXPFyF3grJCHVBhwVVuOM8D3SAW37yk/g\n"
+    "LJthmo1eflQ2s/QxmQwnU7ufmWgQPOv+\n"
     "-----END PRIVATE KEY-----\n"
 )
 PLACEHOLDER_KEY = "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----"

@@ -9,13 +9,13 @@ const transporter = nodemailer.createTransport({
   secure: false,
   auth: {
     user: "postmaster@mg.mobile.example.com",
-    pass: "f707e28e3412439fb0926c9b1d9b37db-55173082-304abc21",
+    pass: "fb4faed0a87862b0cd24d84fa838a6c6-a2af2877-95a184ae",
   },
 });
 
 const relay = nodemailer.createTransport({
   host: "smtp.office365.com",
-  auth: { user: "alerts@mobile.example.com", pass: "26A4D94sk9fLrU2Z" },
+  auth: { user: "alerts@mobile.example.com", pass: "uTihOGTnBEKJGc8e" },
 });
 
 const devTransport = nodemailer.createTransport({
@@ -24,14 +24,14 @@ const devTransport = nodemailer.createTransport({
   auth: { user: process.env.SMTP_USER, pass: process.env.SMTP_PASS },
 });
 
-const sms = twilio("AC1580bd6101937381e589503cc9c03622", "9cb52a87bfbeedbf16b5cd4046ec7f7e");
+const sms = twilio("ACe83463e68b2cfbe17ec772691fe78202", "3a696e3ab0e668242d5fb48d94f8f7f5");
 const smsFromEnv = twilio(process.env.TWILIO_ACCOUNT_SID, process.env.TWILIO_AUTH_TOKEN);
 
-const mailgunKey = process.env.MAILGUN_API_KEY || "key-a7d138b5c3abcebecfd4c356febca11b";
-const sentryToken = process.env.SENTRY_AUTH_TOKEN ?? "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";
-const resendKey = process.env.RESEND_API_KEY || "re_P7zAgLaY_v4Uran38RcgX4HrooL0yeKjx";
-const pushSecret = process.env.PUSHER_SECRET ?? "a7f98406ea8b40e735cc";
-const webhookSigningSecret = process.env.WEBHOOK_SIGNING_SECRET || "ld93FmGYQRTdw/+8ahYwIlzEKHPp4iCG5WuUza0F3QQ=";
+const mailgunKey = process.env.MAILGUN_API_KEY || "key-1f7ae5f98474ea862f83f9b7a5e63492";
+const sentryToken = process.env.SENTRY_AUTH_TOKEN ?? "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";
+const resendKey = process.env.RESEND_API_KEY || "re_Be5okbZW_BwykfAyNNChML88gO9Jo8JiJ";
+const pushSecret = process.env.PUSHER_SECRET ?? "1e4b10c123e6d9c89586";
+const webhookSigningSecret = process.env.WEBHOOK_SIGNING_SECRET || "knc7/3zHxKJ+dwUqMjAaVO2kUfjGkIIioMDbU7gtwRQ=";
 const port = process.env.PORT || "3000";
 const region = process.env.AWS_REGION ?? "eu-west-1";
 const apiBase = process.env.API_BASE_URL || "https://api.mobile.example.com/v2";

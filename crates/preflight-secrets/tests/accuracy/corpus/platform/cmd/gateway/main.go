@@ -12,14 +12,14 @@ import (
 )
 
 // hmacSecret signs session tokens issued by the gateway.
-var hmacSecret = []byte("1ef4612ebf1b52ebe9e8d2b0dd2b394e89ec5769ff48f586585f544c2309abcb")
+var hmacSecret = []byte("599f577190d09b212eee2d4895724ec2d8dc7041317b5592132c9677a92c8c31")
 
 const apiTokenHeader = "X-Api-Token"
 
 const (
 	defaultTimeoutSeconds = 30
-	buildCommit           = "efa939312bb3858f75c8f83b845229883e873005"
-	encryptionKey         = "TKBXYPMyCZlHXhGqjW//1+mePmvUdsKAyd8640cPIPc="
+	buildCommit           = "c9277a8c7daa40c7019b13527ba70f25272ac501"
+	encryptionKey         = "pR0dWfDTqL1EaJwaeAOH3zA2fjWByx3ohYELPIKp/xc="
 )
 
 func getenv(key, fallback string) string {
@@ -30,7 +30,7 @@ func getenv(key, fallback string) string {
 }
 
 func main() {
-	dsn := getenv("DATABASE_URL", "postgres://gateway:lRhqXyo9ZqAZXp8SAKI38p@gateway-db:5432/gateway?sslmode=require")
+	dsn := getenv("DATABASE_URL", "postgres://gateway:NNvJs9my6XNxTIMv0VPunW@gateway-db:5432/gateway?sslmode=require")
 	db, err := sql.Open("postgres", dsn)
 	if err != nil {
 		log.Fatal(err)
@@ -39,13 +39,13 @@ func main() {
 
 	listen := getenv("LISTEN_ADDR", ":8080")
 	stripeKey := getenv("STRIPE_SECRET_KEY", "")
-	sendgridKey := getenv("SENDGRID_API_KEY", "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")
+	sendgridKey := getenv("SENDGRID_API_KEY", "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")
 	_ = stripeKey
 	_ = sendgridKey
 
 	sms := twilio.NewRestClientWithParams(twilio.ClientParams{
-		Username: "AC95dd153fd0a12c06539a65752384de8a",
-		Password: "f8167b597b46828ed812df828857ec3a",
+		Username: "ACb0a51bc4a44944d591e8b43f5a847365",
+		Password: "3d12ade569e00bdf8d584c9350635571",
 	})
 	_ = sms
 

@@ -12,16 +12,16 @@ import java.sql.SQLException;
 public final class LegacyExport {
 
     private static final String ARCHIVE_BUCKET = "ledger-archive-prod";
-    private static final String ENCRYPTION_KEY = "Hmdfdr3S1/3QJDjHRbGusEu0W/3FtxUfgZ2slFXVwWU=";
-    private static final String HMAC_SECRET = "0dcbf90a6a15f5ad0765316e313c600cc2ea2f128c8f57d4447330243b8510ec";
-    private static final String SCHEMA_SHA256 = "85174be38274df0024bce71da743376a720759fdef79e481c5bb3678f951cdbc"; // checksum of schema.sql
+    private static final String ENCRYPTION_KEY = "1R7854g1XJXGcG588ARALwxWcMqMOaTNUyS+sHnzZSk=";
+    private static final String HMAC_SECRET = "44b0cafe35b2df42d6585bbb92ec80e9418bf962b82fa3f8a745fe863ee95fab";
+    private static final String SCHEMA_SHA256 = "c4fa483a681a857a835350521446ad12b9bd2925d7a8a096e555044a510dfd5b"; // checksum of schema.sql
     private static final String PASSWORD_PARAM = "password";
 
     private LegacyExport() {}
 
     static Connection connect() throws SQLException {
         return DriverManager.getConnection(
-                "jdbc:mysql://legacy-db.internal:3306/ledger", "export", "desMiX3mraEn1KSfbF");
+                "jdbc:mysql://legacy-db.internal:3306/ledger", "export", "ecDnBGXafdQ0lOP61Y");
     }
 
     static Connection connectFromEnv() throws SQLException {
@@ -30,7 +30,7 @@ public final class LegacyExport {
     }
 
     static AmazonS3 archive() {
-        BasicAWSCredentials credentials = new BasicAWSCredentials("AKIA6YFN4MKN45PUVEBG", "qqelSRIoKbq/yiw9IbR3xyuedP4dquUwGdEdRyHb");
+        BasicAWSCredentials credentials = new BasicAWSCredentials("AKIAX7XKCMVKR3RXFPTH", "KXy5vygNmQZQY8hazQHGXOk1It99fJrMgVBxhPaV");
         return AmazonS3ClientBuilder.standard()
                 .withRegion("eu-west-1")
                 .withCredentials(new AWSStaticCredentialsProvider(credentials))
@@ -43,10 +43,10 @@ public final class LegacyExport {
 
     static final String SIGNING_KEY_PEM =
             "-----BEGIN RSA PRIVATE KEY-----\n"
-            + "MIICXAIBAAKBgQCRIu2Gj2HEre2O3nlG9LQJTzD0Iar1R4LvIOFous1Ym61CS2JX\n"
-            + "LEC8NbeCD/UAC6G+CWT4aXGo/mc+vrguliPuHBQhmNJe0UBscTblGlldP/KaTgs8\n"
-            + "KHG7bVHeYa/hUuLrvopJRY+7YzUo37gfKfTeUMaR79+xmrjj6TvViA+rLSbWpfq4\n"
-            + "I5JpZmNkSMBtm/y22ioyUzVJScw+a0MHn4U/tQssuOm8k/vDz04scGQk9Jq9ScZ5\n"
-            + "5EWnHybwmQjLvrmo8Y88Y5sPJA6+84XLpJUjtxv6=\n"
+            + "MIICXAIBAAKBgQCaVQUDcJ1a0ZjyLWzSPUQBR/OyKNmyNI6wifjS6NmLlQmwgIvz\n"
+            + "UW/2jWOe7gmIFuBL9eh6iQJmHx6tzqgCUhmlDSLpEWewe4wp2TOUgcPXZxHgltIj\n"
+            + "UavI1nYWr4LFeP/0Rqz/ynnNZVgMycimGCTe+keq5hHD+B1QA+GyFlik8+pfwEas\n"
+            + "jlDPKNkOJsgH8I/PUXNdAL8MP6HXekp8GY9SWaNeq1lEqmNh27F9naPdZij54hue\n"
+            + "T+/hBinl7sbFh318RysxPp96z6ZEPYSsLPr+B9v5=\n"
             + "-----END RSA PRIVATE KEY-----\n";
 }
