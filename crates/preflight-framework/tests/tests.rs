@@ -4,4 +4,5 @@
 mod django;
 mod fastapi;
 mod garbage;
+mod readme;
 mod util;
