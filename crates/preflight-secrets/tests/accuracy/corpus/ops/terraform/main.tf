@@ -11,23 +11,23 @@ terraform {
 }
 
 provider "cloudflare" {
-  api_token = "z2jR2qnPQBvpqDNnfWVCflelDewi6nKOuENKyeKz"
+  api_token = "CCzugLRjel9EoJZHah47-U09cUSdVkt3KUCoU362"
 }
 
 provider "datadog" {
   api_key = var.datadog_api_key
-  app_key = "0d2701d5915a2c64693d21ad3b0b7f6c3ab40383"
+  app_key = "f93d2a35e3ae848304b271332e98780d32ebb398"
 }
 
 provider "github" {
   owner = "shop"
-  token = "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"
+  token = "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"
 }
 
 provider "aws" {
   region     = "eu-west-1"
-  access_key = "AKIAIJK4KCUSIUGFKXNP"
-  secret_key = "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"
+  access_key = "AKIAUO5RPQV4JF6MTNPX"
+  secret_key = "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"
 }
 
 resource "aws_db_instance" "shop" {
@@ -35,7 +35,7 @@ resource "aws_db_instance" "shop" {
   engine            = "postgres"
   instance_class    = "db.t4g.medium"
   username          = "shop"
-  password          = "vZzBs7YX0X9kBpKeMNEHFiqhx65d"
+  password          = "SVJWvlwlGe7885Ma1refu6MEL3mk"
   allocated_storage = 50
 }
 
@@ -49,7 +49,7 @@ resource "aws_db_instance" "analytics" {
 }
 
 resource "aws_secretsmanager_secret_version" "api" {
-  secret_id     = "arn:aws:secretsmanager:eu-west-1:936157107975:secret:shop/api-lD8cNS"
+  secret_id     = "arn:aws:secretsmanager:eu-west-1:279286325752:secret:shop/api-d3rkLK"
   secret_string = jsonencode({ token = var.api_token })
 }
 

@@ -1,23 +1,23 @@
 import Stripe from "stripe";
 import { Client, Environment } from "square";
 
-export const stripe = new Stripe("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", {
+export const stripe = new Stripe("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", {
   apiVersion: "2024-06-20",
 });
 
-export const restrictedReporting = "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";
-export const webhookSecret = "whsec_FyZpZCyfSFKEmy7T7OJDV14oPwLWIIZg";
-export const testKey = "sk_test_TnnLNGuaU7sC41GQalZWtl1ARPILkXlaC9P5X70TP3O6w0co3g9jM1sDO3G10DWJYo5UBulQTsMvlUzVluAiupdkW9B9G2zQQWM";
+export const restrictedReporting = "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";
+export const webhookSecret = "whsec_SJeIN7i5C9RiOond4CgNidhCOxPhYmXX";
+export const testKey = "sk_test_Ea2i0r1PM5mX2YJ6IAlV6HaXP8c6bryJe2sykEcCtcISD0zzyZi1YOFNJ5Hrkyyj6EOpIW2uIAWjc6VxIKZYamtoIq5ML2LiKHl";
 
 export const square = new Client({
-  accessToken: "EAAAIKuKdUQMZCw3EB48xh1jq05p2-Edm6Hjk_yPFCNplTvPVzJZVpqJun0V8M6m",
+  accessToken: "EAAAOVxxN068OkA6JyrcHntS56QZV5w46GzfmbiNGuVziaXeWReHcLDLtKBtQXX5",
   environment: Environment.Production,
 });
 
-export const shippo = { token: "shippo_live_242d5cc473fd84f3e1746a0018324fd0e8d97b7f" };
-export const duffelToken = "duffel_live_Wka5mEkL7IURxwSiBX0llTGTGZDys07v0cFOEkvwlUM";
-export const easypostKey = "EZAK5YILkTqxtBOgtmWmOKqzWMD8HOHovoLILuqG2V9SM2kNNVpdXBOzPE";
-export const flutterwaveSecret = "FLWSECK-a8b775edc0207f7a3e122475148f425f-X";
+export const shippo = { token: "shippo_live_38a0dbf92c63b81a4c1d965a5a040e706afa25ad" };
+export const duffelToken = "duffel_live_E63NVKu8A0ocsEqG7Y7Vtrg9tOEF-raHnOT-P-P1ekW";
+export const easypostKey = "EZAK29NtUwqyOClXi7gSCgwn367j5vbjeRDbmyeEdvS3nfwgAgbCHpzYMX";
+export const flutterwaveSecret = "FLWSECK-28b797e3090d99c1aa14d75db7b3ea03-X";
 
 // Checkout docs: https://docs.stripe.com/keys — keys look like sk_live_... and pk_live_...
 export const stripeKeyPattern = /^sk_(live|test)_[0-9a-zA-Z]{24,99}$/;

@@ -4,9 +4,9 @@ import pytest
 from storefront.tokens import parse_github_token
 
 
-BAD_CHECKSUM = "ghp_lmcTXPatlxLLXM5iw09a4wJ2Qwu2Gwwq8QDt"
-TRUNCATED = "ghp_4PmYqMoS01nK4J9cWuQs"
-NPM_BAD = "npm_R2PWaV6HtBRUiEn1cVwvwxQeLuZqm7DKtFHA"
+BAD_CHECKSUM = "ghp_6AybTju3kgowEQsnwAdpYBuR03cJi1iOwe7f"
+TRUNCATED = "ghp_kVEG1gvV5lOlzBVJRDqZ"
+NPM_BAD = "npm_sBEYsd1Gth5YjDvs3CLTIb123t0FuG54Bl5U"
 AWS_DOCS_KEY = "AKIAIOSFODNN7EXAMPLE"
 STRIPE_DOCS_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
 SLACK_DOCS_TOKEN = "xoxb-not-a-real-token-this-will-not-work"

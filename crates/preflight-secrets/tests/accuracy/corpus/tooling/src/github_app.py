@@ -6,10 +6,10 @@ import jwt
 APP_ID = 912345
 PRIVATE_KEY = (
     "-----BEGIN PRIVATE KEY-----\n"
-    "GEv8bLJqHDqQ+8JD0eD9abmjMjlekGn1UpM6dCZjMb6ZlRkt4M5wL+WaZu1f6qzW\n"
-    "FlKL4Y+ft8FjTcYLr/ZWd56V0ksnh4IoGphWyleI0tPSMQ1BGaLrs8glL30fFs3Y\n"
-    "VKK/a/9N0Wnri6FnW3MIoHwG7jxzcvhoXPFyF3grJCHVBhwVVuOM8D3SAW37yk/g\n"
-    "LJthmo1eflQ2s/QxmQwnU7ufmWgQPOv+\n"
+    "3aIY0R9Uvi4LR7doKHBlvX9027o+qSiD7jvGC2Qm4I6shuYWQGM8XXs/pCJvQHe9\n"
+    "bEZKo8iq2pbFFHoz6q9BKsXCKBaC595rsoeLDAt2KT8djf7HGkgU0OFvYbGmZW9k\n"
+    "bTTqxF+bXNWKjhh1YSj0mLFs+5Z9PsVCEIHMUIvdxVRvrutknmKpxfW7jUUY1uRq\n"
+    "6WSHABuBXbQQ8yuxuJd+Vsd6LBnptm1Z\n"
     "-----END PRIVATE KEY-----\n"
 )
 PLACEHOLDER_KEY = "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----"

@@ -9,13 +9,13 @@ const transporter = nodemailer.createTransport({
   secure: false,
   auth: {
     user: "postmaster@mg.mobile.example.com",
-    pass: "fb4faed0a87862b0cd24d84fa838a6c6-a2af2877-95a184ae",
+    pass: "acaf7c86e486249961d9e4bf98e567f0-59e01719-fde528a2",
   },
 });
 
 const relay = nodemailer.createTransport({
   host: "smtp.office365.com",
-  auth: { user: "alerts@mobile.example.com", pass: "uTihOGTnBEKJGc8e" },
+  auth: { user: "alerts@mobile.example.com", pass: "D0lWZxHIq1tVzbDE" },
 });
 
 const devTransport = nodemailer.createTransport({
@@ -24,14 +24,14 @@ const devTransport = nodemailer.createTransport({
   auth: { user: process.env.SMTP_USER, pass: process.env.SMTP_PASS },
 });
 
-const sms = twilio("ACe83463e68b2cfbe17ec772691fe78202", "3a696e3ab0e668242d5fb48d94f8f7f5");
+const sms = twilio("ACb6cf293b50a20dd041f8b577a00cc3cb", "a159030613d1b05fa938b6f38410558c");
 const smsFromEnv = twilio(process.env.TWILIO_ACCOUNT_SID, process.env.TWILIO_AUTH_TOKEN);
 
-const mailgunKey = process.env.MAILGUN_API_KEY || "key-1f7ae5f98474ea862f83f9b7a5e63492";
-const sentryToken = process.env.SENTRY_AUTH_TOKEN ?? "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";
-const resendKey = process.env.RESEND_API_KEY || "re_Be5okbZW_BwykfAyNNChML88gO9Jo8JiJ";
-const pushSecret = process.env.PUSHER_SECRET ?? "1e4b10c123e6d9c89586";
-const webhookSigningSecret = process.env.WEBHOOK_SIGNING_SECRET || "knc7/3zHxKJ+dwUqMjAaVO2kUfjGkIIioMDbU7gtwRQ=";
+const mailgunKey = process.env.MAILGUN_API_KEY || "key-26f04713895a2e608ef826a717c7d44a";
+const sentryToken = process.env.SENTRY_AUTH_TOKEN ?? "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";
+const resendKey = process.env.RESEND_API_KEY || "re_dVkve3z2_QmPjnsh33Aed4uPJBgwb9wpE";
+const pushSecret = process.env.PUSHER_SECRET ?? "6c3ab40383a45dfb5eb5";
+const webhookSigningSecret = process.env.WEBHOOK_SIGNING_SECRET || "3UHMoUSMM+e9xYDi43NoxcBLXylypeu7qKB8dY3rtDU=";
 const port = process.env.PORT || "3000";
 const region = process.env.AWS_REGION ?? "eu-west-1";
 const apiBase = process.env.API_BASE_URL || "https://api.mobile.example.com/v2";

@@ -6,19 +6,19 @@ import psycopg2
 import pymysql
 import redis
 
-account_sid = "ACaddd98a44b6eb6e50c736f30cc84064c"
-auth_token = "efa4a9e21f9cc995d3e59da64709da8f"
+account_sid = "AC445e51a94a325b6738307222125c2651"
+auth_token = "6d8d4bb3f9f51418ff34b55cacd95d72"
 client = Client(account_sid, auth_token)
 
-api_key_sid = "SK78fe6772ee5c8ab7ab2d43510fddb205"
-verify_client = Client("SK0b1709be0fc96a6030eefc5912007e9e", "lwCNtRSRS0RmGDaeiqguaj3NKVSgNyfY", account_sid)
+api_key_sid = "SKff483b17c3be20ffa5e1d606ba71443f"
+verify_client = Client("SK245bdeeea5f69f60dea5824d06226c26", "Uve5hJBqJISZ0HAqJfJkBaOoE4TxpHXl", account_sid)
 
-conn = psycopg2.connect(host="verify-db.internal", dbname="verify", user="verify", password="dTkZsExKPE6zO7IZwb3l")
-audit = pymysql.connect(host="audit.internal", user="audit", password="DYy6ayvaBknCxf1JPJ", database="audit")
-cache = redis.Redis(host="verify-cache.internal", port=6379, password="nc0hE4LuXHH6gzave1jaPTNreNDh")
+conn = psycopg2.connect(host="verify-db.internal", dbname="verify", user="verify", password="ClgOT1qTn6vwBwBOY06H")
+audit = pymysql.connect(host="audit.internal", user="audit", password="72bEsFl6r1ku9nmVdz", database="audit")
+cache = redis.Redis(host="verify-cache.internal", port=6379, password="p3hvl4XWAr8OX7pr2VHFp3X8YLIw")
 local_cache = redis.Redis(host="localhost", port=6379, password=None)
 test_conn = psycopg2.connect(host="localhost", dbname="verify_test", user="postgres", password="postgres")
 conn_from_env = psycopg2.connect(password=os.environ["VERIFY_DB_PASSWORD"])
 
-messaging_service_sid = "MGdb3f92fceb0347b6788f2eb93152b057"
-flow_sid = "FW209ef0a1f4393d18c67560e2b487eb58"
+messaging_service_sid = "MG371c5c0095038e5a520a7128cf7b4b17"
+flow_sid = "FWbc400fa2284e616c6cd05560a57b912e"

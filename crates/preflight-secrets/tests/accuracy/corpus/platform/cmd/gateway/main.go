@@ -12,14 +12,14 @@ import (
 )
 
 // hmacSecret signs session tokens issued by the gateway.
-var hmacSecret = []byte("599f577190d09b212eee2d4895724ec2d8dc7041317b5592132c9677a92c8c31")
+var hmacSecret = []byte("dbb91dc76089a633858ccdcb29cd9eb72ddb3302e8f31d6f74b6f28d385594a8")
 
 const apiTokenHeader = "X-Api-Token"
 
 const (
 	defaultTimeoutSeconds = 30
-	buildCommit           = "c9277a8c7daa40c7019b13527ba70f25272ac501"
-	encryptionKey         = "pR0dWfDTqL1EaJwaeAOH3zA2fjWByx3ohYELPIKp/xc="
+	buildCommit           = "acad4a2533547c989518d3ac47b6400c62d70f27"
+	encryptionKey         = "mB1jrqFO/eVzTpZY/cGZ8m8uqil16ytrdFhB+rrG8Ys="
 )
 
 func getenv(key, fallback string) string {
@@ -30,7 +30,7 @@ func getenv(key, fallback string) string {
 }
 
 func main() {
-	dsn := getenv("DATABASE_URL", "postgres://gateway:NNvJs9my6XNxTIMv0VPunW@gateway-db:5432/gateway?sslmode=require")
+	dsn := getenv("DATABASE_URL", "postgres://gateway:XD8lvtqhwHVRMWfyA5XKDN@gateway-db:5432/gateway?sslmode=require")
 	db, err := sql.Open("postgres", dsn)
 	if err != nil {
 		log.Fatal(err)
@@ -39,13 +39,13 @@ func main() {
 
 	listen := getenv("LISTEN_ADDR", ":8080")
 	stripeKey := getenv("STRIPE_SECRET_KEY", "")
-	sendgridKey := getenv("SENDGRID_API_KEY", "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")
+	sendgridKey := getenv("SENDGRID_API_KEY", "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")
 	_ = stripeKey
 	_ = sendgridKey
 
 	sms := twilio.NewRestClientWithParams(twilio.ClientParams{
-		Username: "ACb0a51bc4a44944d591e8b43f5a847365",
-		Password: "3d12ade569e00bdf8d584c9350635571",
+		Username: "AC2dd5301a5cce2cf860043bf570e1de13",
+		Password: "8610b8a591115ddc65b33f45fd094092",
 	})
 	_ = sms
 

@@ -6,9 +6,9 @@ use std::time::Duration;
 pub const TOKEN_TTL: Duration = Duration::from_secs(900);
 
 /// The HMAC key of the v1 session tokens (kept until every v1 token has expired).
-pub const SESSION_SIGNING_KEY: &str = "b7fcfbff4f82129016bcecf1feaf3bd3709e5497e15948fd667e5ccc3714cbc4";
+pub const SESSION_SIGNING_KEY: &str = "d5f92bbd2b0c590fe896a339a83000378ae898a110fd9960ee340f4e2138672b";
 
-const API_TOKEN: &str = "gxepYo3CZajPXcCyhOUUNTdDboi8mE7V0xyk9higzUw=";
+const API_TOKEN: &str = "Y5dOQYTe/E10mvQhU/8pIeK0c6RZxWEy/+VMibnC69Q=";
 
 /// The SHA-256 of an empty body, used to short-circuit signature checks.
 pub const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -19,7 +19,7 @@ pub const API_TOKEN_HEADER: &str = "x-api-token";
 /// The key id published in the JWKS document.
 pub const KEY_ID: &str = "auth-2024-09-01";
 
-pub static AWS_ACCESS_KEY_ID: &str = "ASIADSJHIDDK32XDIKOL";
+pub static AWS_ACCESS_KEY_ID: &str = "ASIAZGBW342JOCCJADTW";
 
 pub fn secret_from_env() -> Option<String> {
     std::env::var("AUTH_SIGNING_KEY").ok()

@@ -12,16 +12,16 @@ import java.sql.SQLException;
 public final class LegacyExport {
 
     private static final String ARCHIVE_BUCKET = "ledger-archive-prod";
-    private static final String ENCRYPTION_KEY = "1R7854g1XJXGcG588ARALwxWcMqMOaTNUyS+sHnzZSk=";
-    private static final String HMAC_SECRET = "44b0cafe35b2df42d6585bbb92ec80e9418bf962b82fa3f8a745fe863ee95fab";
-    private static final String SCHEMA_SHA256 = "c4fa483a681a857a835350521446ad12b9bd2925d7a8a096e555044a510dfd5b"; // checksum of schema.sql
+    private static final String ENCRYPTION_KEY = "KWwu+LnKWKzyUKkBYMZ/A1Utbjjy9l93mzuqTbXdePs=";
+    private static final String HMAC_SECRET = "e5be96e02483a043c2159fbfcb05ec0ca0d56eb2613fa3c0a24082e3db3f92fc";
+    private static final String SCHEMA_SHA256 = "eb0347b6788f2eb93152b057209ef0a1f4393d18c67560e2b487eb5842b72e39"; // checksum of schema.sql
     private static final String PASSWORD_PARAM = "password";
 
     private LegacyExport() {}
 
     static Connection connect() throws SQLException {
         return DriverManager.getConnection(
-                "jdbc:mysql://legacy-db.internal:3306/ledger", "export", "ecDnBGXafdQ0lOP61Y");
+                "jdbc:mysql://legacy-db.internal:3306/ledger", "export", "4Mv75IXHa2IkoYopEO");
     }
 
     static Connection connectFromEnv() throws SQLException {
@@ -30,7 +30,7 @@ public final class LegacyExport {
     }
 
     static AmazonS3 archive() {
-        BasicAWSCredentials credentials = new BasicAWSCredentials("AKIAX7XKCMVKR3RXFPTH", "KXy5vygNmQZQY8hazQHGXOk1It99fJrMgVBxhPaV");
+        BasicAWSCredentials credentials = new BasicAWSCredentials("AKIAIKLPAFHOC5FUV5SS", "RPeK0G03HllMve8sPTpP2xwQa2Ei0Q/+hj/ovGxK");
         return AmazonS3ClientBuilder.standard()
                 .withRegion("eu-west-1")
                 .withCredentials(new AWSStaticCredentialsProvider(credentials))
@@ -43,10 +43,10 @@ public final class LegacyExport {
 
     static final String SIGNING_KEY_PEM =
             "-----BEGIN RSA PRIVATE KEY-----\n"
-            + "MIICXAIBAAKBgQCaVQUDcJ1a0ZjyLWzSPUQBR/OyKNmyNI6wifjS6NmLlQmwgIvz\n"
-            + "UW/2jWOe7gmIFuBL9eh6iQJmHx6tzqgCUhmlDSLpEWewe4wp2TOUgcPXZxHgltIj\n"
-            + "UavI1nYWr4LFeP/0Rqz/ynnNZVgMycimGCTe+keq5hHD+B1QA+GyFlik8+pfwEas\n"
-            + "jlDPKNkOJsgH8I/PUXNdAL8MP6HXekp8GY9SWaNeq1lEqmNh27F9naPdZij54hue\n"
-            + "T+/hBinl7sbFh318RysxPp96z6ZEPYSsLPr+B9v5=\n"
+            + "MIICXAIBAAKBgQCzvh0OdR0GMk+BAWxWvu+oJshe3xREFpZYbkmx05DQdjaG0fx3\n"
+            + "5CZIbMp12KM2q2dBCi+HhcuuKpRltliMP/r1Ql1tB1TkLiAH9xSkvgvh4+rBgl5S\n"
+            + "/eTwl6V7M6I2kVd12kVnKq4HN5WvFyL98tI8uJAuIx/xssZindMQUYU6/PNpKohl\n"
+            + "USoIwH+CvXG9JmVIqwllMHGn6GEnddvW1wpHWCH1E1EF3Y/B8AOA7DY66mLas879\n"
+            + "7nCVzz3C8XEclizn/bRKcYZBZkO4VkKijqjWcLRL=\n"
             + "-----END RSA PRIVATE KEY-----\n";
 }
