@@ -15,7 +15,8 @@ second part of a credential pair) counts neither way. preflight's own test
 the labelled rule or provider.
 
 Prints per category and overall: expected, true and false positives, recall, precision, F1 and
-how many hard negatives stayed quiet; with --markdown, also writes the tables to OUT.
+how many hard negatives stayed quiet, then the first tool's misses and false positives by file
+and line; with --markdown, also writes all of it to OUT.
 """
 
 import json
@@ -95,6 +96,20 @@ def score(categories, secrets, negatives, reported):
     return counts
 
 
+def mistakes(secrets, negatives, reported):
+    """The first tool's missed secrets and false-positive lines, as Markdown list items."""
+    labelled = {(s["file"], s["line"]) for s in secrets}
+    negative_category = {(n["file"], n["line"]): n["category"] for n in negatives}
+    out = []
+    for s in sorted(secrets, key=lambda s: (s["category"], s["file"], s["line"])):
+        if not s.get("optional") and (s["file"], s["line"]) not in reported:
+            out.append(f"- missed: `{s['file']}:{s['line']}` ({s['category']})")
+    for file, line in sorted(reported - labelled):
+        category = negative_category.get((file, line), "unlabelled")
+        out.append(f"- false positive: `{file}:{line}` ({category})")
+    return out or ["- none"]
+
+
 def ratio(part, whole):
     return part / whole if whole else 1.0
 
@@ -150,6 +165,7 @@ def main(argv):
         sys.exit(__doc__)
     categories, secrets, negatives = load_labels(argv[0])
     all_counts = {}
+    first_reported = None
     for spec in argv[1:]:
         tool, rest = spec.split("=", 1)
         kind, report_path = rest.split(":", 1)
@@ -157,9 +173,13 @@ def main(argv):
             report = json.load(f)
         reported = {(normalise(p), line) for p, line in READERS[kind](report)}
         all_counts[tool] = score(categories, secrets, negatives, reported)
+        if first_reported is None:
+            first_reported = (tool, reported)
     out = ["## Side by side (recall / precision / F1 per category)", "", side_by_side(all_counts), ""]
     for tool, counts in all_counts.items():
         out += [f"## {tool}", "", tool_table(counts), ""]
+    tool, reported = first_reported
+    out += [f"## What {tool} misses and reports wrongly", ""] + mistakes(secrets, negatives, reported) + [""]
     text = "\n".join(out)
     print(text)
     if markdown:
