@@ -72,6 +72,10 @@ fn safe_apps_stay_quiet() {
             "tests/test_cors.py",
             "from fastapi import FastAPI\napp = FastAPI(debug=True)\n",
         ),
+        (
+            "app/frontend.py",
+            "from fastapi import FastAPI\nfrontend = FastAPI(openapi_url=\"\")\napi = FastAPI(docs_url=None, redoc_url=\"\", openapi_url=\"/docs/openapi.json\")\n",
+        ),
     ]);
     let outcome = run(&FastApiCheck::new(), dir.path());
     assert_eq!(found(&outcome), Vec::<String>::new());

@@ -230,9 +230,10 @@ fn app(scope: &Scope<'_>, rel: &str, call: Node<'_>, kind: &str, findings: &mut 
     let off = |name: &str| -> Option<bool> {
         match get(name) {
             None => Some(false),
+            // FastAPI serves a route only when its URL is truthy: None and "" both turn it off.
             Some((_, e)) => match e.value {
                 Value::None => Some(true),
-                Value::Str(_) => Some(false),
+                Value::Str(url) => Some(url.is_empty()),
                 _ => None,
             },
         }
