@@ -800,7 +800,14 @@ fn databases(s: &mut Settings<'_>) {
         let severity = match config.get("HOST") {
             Some(Value::Str(host)) if is_local_host(host) => continue,
             None => continue,
-            Some(Value::Str(host)) if host.contains('.') => Severity::Medium,
+            Some(Value::Str(host))
+                if host.contains('.')
+                    && host
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') =>
+            {
+                Severity::Medium
+            }
             _ => Severity::Low,
         };
         let sslmode = config
