@@ -19,9 +19,7 @@ use preflight_findings::{Fact, Finding, Location, Report, Severity};
 
 use crate::RenderOptions;
 use crate::checklist::{Checklist, Evidence, Guide, Item, Status, looked_at};
-use crate::text::{
-    describe_commit, human_bytes, plural, printable, severity_counts, shown, shown_secret,
-};
+use crate::text::{describe_commit, human_bytes, plural, printable, shown, shown_secret};
 
 /// The page's styles: severity colours, the checklist's states, and print rules that keep an
 /// item and its findings together and the colours on paper.
@@ -64,11 +62,12 @@ li.item { border: 1px solid var(--line); border-left: 6px solid #bdc1c6; border-
 li.item.passed { border-left-color: var(--pass); }
 li.item.failed { border-left-color: var(--fail); background: #fdf4f4; }
 li.item.manual { border-left-color: #e8eaed; }
-.state { display: inline-block; min-width: 118px; font-size: 12px; font-weight: 700;
+.head { display: flex; gap: 10px; align-items: baseline; }
+.state { flex: 0 0 120px; white-space: nowrap; font-size: 12px; font-weight: 700;
   text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
 .passed > .head .state { color: var(--pass); } .failed > .head .state { color: var(--fail); }
-.why { color: var(--muted); font-size: 13px; margin: 4px 0 0 118px; }
-ul.evidence, ul.found { margin: 6px 0 0 118px; padding: 0; list-style: none; font-size: 14px; }
+.why { color: var(--muted); font-size: 13px; margin: 4px 0 0 130px; }
+ul.evidence, ul.found { margin: 6px 0 0 130px; padding: 0; list-style: none; font-size: 14px; }
 ul.evidence li::before { content: "\2713\00a0"; color: var(--pass); font-weight: 700; }
 ul.evidence li.note::before { content: "i\00a0"; color: var(--info); }
 .finding { margin: 6px 0; padding: 6px 10px; background: #fff; border: 1px solid var(--line);
@@ -81,6 +80,12 @@ th, td { text-align: left; vertical-align: top; border-bottom: 1px solid var(--l
 th { background: var(--soft); font-weight: 600; }
 tr { break-inside: avoid; }
 td.msg { overflow-wrap: anywhere; }
+td.sevcol { width: 92px; } td.what { width: 34%; } td.what code { word-break: break-all; }
+td.what .where { display: block; margin-top: 2px; }
+td.secret { width: 150px; overflow-wrap: anywhere; }
+ol.first { margin: 8px 0 0; padding-left: 20px; font-size: 13px; }
+ol.first li { margin: 2px 0; }
+ol.first a { color: inherit; }
 .none { color: var(--muted); font-style: italic; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 @media print {
@@ -89,7 +94,7 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
   body { font-size: 10.5pt; padding: 0; max-width: none; }
   h2 { break-after: avoid; } h3 { break-after: avoid; }
   .summary { break-inside: avoid; }
-  li.item.failed { background: #fff; }
+  li.item.failed { background: #fff; break-inside: auto; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
@@ -137,6 +142,13 @@ fn prose(text: &str) -> String {
         return escape(text);
     }
     item_text(text)
+}
+
+/// `findings`, most severe first, in report order within a severity.
+fn by_severity<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<&'a Finding> {
+    let mut sorted: Vec<&Finding> = findings.into_iter().collect();
+    sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    sorted
 }
 
 /// The severity badge of `severity`.
@@ -296,14 +308,7 @@ fn write_summary(
         let _ = write!(page, "<li>{} {count}</li>", badge(severity));
     }
     page.push_str("</ul>\n");
-    if !report.findings.is_empty() {
-        let _ = writeln!(
-            page,
-            "<p class=\"legend\">{}: {}</p>",
-            plural(report.findings.len(), "finding", "findings"),
-            severity_counts(report)
-        );
-    }
+    write_fix_first(page, checklist, report);
     if !report.warnings.is_empty() {
         let _ = writeln!(
             page,
@@ -354,6 +359,54 @@ fn write_summary(
     page.push_str("</div>\n</section>\n");
 }
 
+/// How many findings the summary lists as the ones to fix first.
+const FIX_FIRST: usize = 5;
+
+/// The most severe problems, each linked to the first checklist item it fails (or to the
+/// other findings).
+fn write_fix_first(page: &mut String, checklist: &Checklist, report: &Report) {
+    let problems: Vec<&Finding> = by_severity(&report.findings)
+        .into_iter()
+        .filter(|f| f.severity > Severity::Info)
+        .collect();
+    if problems.is_empty() {
+        return;
+    }
+    let _ = write!(
+        page,
+        "<p class=\"legend\">{}:</p>\n<ol class=\"first\">",
+        if problems.len() > FIX_FIRST {
+            format!("Fix first ({} of {})", FIX_FIRST, problems.len())
+        } else {
+            "Fix first".to_string()
+        }
+    );
+    for finding in problems.into_iter().take(FIX_FIRST) {
+        let anchor = checklist
+            .guides
+            .iter()
+            .enumerate()
+            .find_map(|(g, guide)| {
+                guide.items.iter().enumerate().find_map(|(i, item)| {
+                    checklist
+                        .findings_for(item, report)
+                        .iter()
+                        .any(|f| std::ptr::eq(*f, finding))
+                        .then(|| format!("item-{g}-{i}"))
+                })
+            })
+            .unwrap_or_else(|| "other".to_string());
+        let _ = write!(
+            page,
+            "<li>{} <a href=\"#{anchor}\">{}</a> <span class=\"where\">at {}</span></li>",
+            badge(finding.severity),
+            code(&finding.id),
+            place(&finding.location)
+        );
+    }
+    page.push_str("</ol>\n");
+}
+
 fn write_guide(
     page: &mut String,
     index: usize,
@@ -370,7 +423,7 @@ fn write_guide(
         Tally::of(&statuses).line()
     );
     let mut section: Option<&str> = None;
-    for (item, status) in guide.items.iter().zip(&statuses) {
+    for (number, (item, status)) in guide.items.iter().zip(&statuses).enumerate() {
         if section != Some(item.section.as_str()) {
             if section.is_some() {
                 page.push_str("</ul>\n");
@@ -382,7 +435,8 @@ fn write_guide(
             );
             section = Some(&item.section);
         }
-        write_item(page, checklist, item, status, report, options);
+        let anchor = format!("item-{index}-{number}");
+        write_item(page, &anchor, checklist, item, status, report, options);
     }
     if section.is_some() {
         page.push_str("</ul>\n");
@@ -392,6 +446,7 @@ fn write_guide(
 
 fn write_item(
     page: &mut String,
+    anchor: &str,
     checklist: &Checklist,
     item: &Item,
     status: &Status,
@@ -400,20 +455,20 @@ fn write_item(
 ) {
     let (class, state) = match status {
         Status::Passed => ("passed", "Passed"),
-        Status::PartlyChecked { .. } => ("passed", "Passed in part"),
+        Status::PartlyChecked { .. } => ("passed", "Partly passed"),
         Status::Failed { .. } => ("failed", "Failed"),
         Status::NotChecked => ("open", "Not checked"),
         Status::Manual => ("manual", "For a person"),
     };
     let _ = write!(
         page,
-        "<li class=\"item {class}\"><div class=\"head\"><span class=\"state\">{state}</span> {}</div>",
+        "<li class=\"item {class}\" id=\"{anchor}\"><div class=\"head\"><span class=\"state\">{state}</span><span>{}</span></div>",
         item_text(&item.text)
     );
     match status {
         Status::Failed { findings } => {
             page.push_str("<ul class=\"found\">");
-            for finding in findings {
+            for finding in by_severity(findings.iter().copied()) {
                 page.push_str("<li>");
                 write_finding(page, finding, options);
                 page.push_str("</li>");
@@ -422,9 +477,19 @@ fn write_item(
         }
         Status::Passed | Status::PartlyChecked { .. } => {
             let evidence = checklist.evidence(item, report);
-            let mut why = format!("Checked by {}", escape(&item.checks.join(", ")));
-            if let Status::PartlyChecked { missing } = status {
-                let _ = write!(why, "; not run: {}", escape(&missing.join(", ")));
+            let missing: &[&str] = match status {
+                Status::PartlyChecked { missing } => missing,
+                _ => &[],
+            };
+            let ran: Vec<&str> = item
+                .checks
+                .iter()
+                .map(String::as_str)
+                .filter(|c| !missing.contains(c))
+                .collect();
+            let mut why = format!("Checked by {}", escape(&ran.join(", ")));
+            if !missing.is_empty() {
+                let _ = write!(why, " ({} did not run)", escape(&missing.join(", ")));
             }
             if evidence.is_empty() {
                 why.push_str("; nothing found.");
@@ -547,7 +612,7 @@ fn write_uncovered(
         "<section id=\"other\">\n<h2>Other findings</h2>\n<p class=\"legend\">{} that no guide item covers.</p>",
         plural(uncovered.len(), "finding", "findings")
     );
-    for finding in uncovered {
+    for finding in by_severity(uncovered) {
         write_finding(page, finding, options);
     }
     page.push_str("</section>\n");
@@ -559,16 +624,14 @@ fn write_findings_table(page: &mut String, report: &Report, options: &RenderOpti
         page.push_str("<p class=\"none\">No findings.</p>\n</section>\n");
         return;
     }
-    let mut findings: Vec<&Finding> = report.findings.iter().collect();
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    page.push_str("<table>\n<thead><tr><th>Severity</th><th>Id</th><th>Location</th><th>Message</th><th>Secret</th></tr></thead>\n<tbody>\n");
-    for finding in findings {
+    page.push_str("<table>\n<thead><tr><th>Severity</th><th>Finding</th><th>Message</th><th>Secret</th></tr></thead>\n<tbody>\n");
+    for finding in by_severity(&report.findings) {
         let secret = shown_secret(finding, options.show_secrets)
             .map(|value| code(&value))
             .unwrap_or_default();
         let _ = writeln!(
             page,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"msg\">{}</td><td>{secret}</td></tr>",
+            "<tr><td class=\"sevcol\">{}</td><td class=\"what\">{}<span class=\"where\">{}</span></td><td class=\"msg\">{}</td><td class=\"secret\">{secret}</td></tr>",
             badge(finding.severity),
             code(&finding.id),
             place(&finding.location),
