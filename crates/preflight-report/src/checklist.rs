@@ -411,4 +411,67 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].id, "db.tls-not-enforced");
     }
+
+    #[test]
+    fn every_namespace_of_the_data_belongs_to_a_known_check() {
+        let checklist = Checklist::embedded();
+        for namespace in &checklist.check_namespaces {
+            assert!(
+                check_of_namespace(namespace).is_some(),
+                "no check owns `{namespace}`"
+            );
+        }
+        // A namespace of a known check is never read as a secret rule, listed or not.
+        assert!(!checklist.is_secret_rule("django-settings.debug"));
+        assert!(!checklist.is_secret_rule("container.compose-privileged"));
+    }
+
+    #[test]
+    fn evidence_is_the_facts_about_an_item_s_codes_and_its_info_findings() {
+        use preflight_findings::{Fact, Location};
+        let checklist = Checklist::embedded();
+        let hsts = item(
+            &["web", "django"],
+            &["web.hsts-*", "django-settings.hsts-*"],
+        );
+        let mut report = Report {
+            facts: vec![
+                Fact::new(
+                    "web.hsts-missing",
+                    Location::file("https://a.example/", 1, 1),
+                    "Strict-Transport-Security: max-age=63072000",
+                ),
+                Fact::new(
+                    "web.csp-missing",
+                    Location::file("https://a.example/", 1, 1),
+                    "Content-Security-Policy: default-src 'self'",
+                ),
+                Fact::new("web", Location::file("https://a.example/", 1, 1), "scanned"),
+            ],
+            ..Report::default()
+        };
+        report
+            .findings
+            .push(finding("django-settings.hsts-note", Severity::Info));
+        report
+            .findings
+            .push(finding("django-settings.hsts-short", Severity::Low));
+        let evidence = checklist.evidence(&hsts, &report);
+        let facts: Vec<&str> = evidence.facts.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(
+            facts,
+            ["web.hsts-missing"],
+            "a check-wide fact is not an item's"
+        );
+        let notes: Vec<&str> = evidence.notes.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(
+            notes,
+            ["django-settings.hsts-note"],
+            "only info findings are notes"
+        );
+        let looked: Vec<&str> = looked_at(&report).iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(looked, ["web"]);
+        let unrelated = item(&["env"], &["env.placeholder"]);
+        assert!(checklist.evidence(&unrelated, &report).is_empty());
+    }
 }

@@ -33,6 +33,18 @@ struct JsonReport<'a> {
     summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     dropped: Option<Vec<JsonDropped<'a>>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    facts: Vec<JsonFact<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFact<'a> {
+    id: &'a str,
+    kind: LocationKind,
+    path: &'a str,
+    line: Option<u32>,
+    column: Option<u32>,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -176,6 +188,18 @@ pub(crate) fn render(
         dropped: options
             .explain
             .then(|| report.dropped.iter().map(|d| dropped(d, options)).collect()),
+        facts: report
+            .facts
+            .iter()
+            .map(|fact| JsonFact {
+                id: &fact.id,
+                kind: fact.location.kind,
+                path: &fact.location.path,
+                line: fact.location.line,
+                column: fact.location.column,
+                message: &fact.message,
+            })
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
