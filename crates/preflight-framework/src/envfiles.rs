@@ -133,7 +133,8 @@ impl EnvView {
         (view, warnings)
     }
 
-    /// A view holding exactly these values (for tests and callers with their own files).
+    /// A view holding exactly these values.
+    #[cfg(test)]
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, EnvValue)>) -> Self {
         EnvView {
             vars: pairs.into_iter().collect(),

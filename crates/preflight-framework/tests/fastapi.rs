@@ -74,7 +74,7 @@ fn safe_apps_stay_quiet() {
         ),
         (
             "app/frontend.py",
-            "from fastapi import FastAPI\nfrontend = FastAPI(openapi_url=\"\")\napi = FastAPI(docs_url=None, redoc_url=\"\", openapi_url=\"/docs/openapi.json\")\n",
+            "from fastapi import FastAPI\nfrontend = FastAPI(openapi_url=\"\")\nconfigured = FastAPI(**get_options())\napi = FastAPI(docs_url=None, redoc_url=\"\", openapi_url=\"/docs/openapi.json\")\n",
         ),
     ]);
     let outcome = run(&FastApiCheck::new(), dir.path());

@@ -148,6 +148,15 @@ fn keywords<'t>(call: Node<'t>, source: &[u8]) -> Vec<(String, Node<'t>)> {
         .collect()
 }
 
+/// Whether a call passes `**mapping` or `*sequence` arguments.
+fn has_splat(call: Node<'_>) -> bool {
+    call.child_by_field_name("arguments").is_some_and(|args| {
+        let mut cursor = args.walk();
+        args.named_children(&mut cursor)
+            .any(|a| matches!(a.kind(), "dictionary_splat" | "list_splat"))
+    })
+}
+
 fn first_positional<'t>(call: Node<'t>) -> Option<Node<'t>> {
     let args = call.child_by_field_name("arguments")?;
     let mut cursor = args.walk();
@@ -224,7 +233,8 @@ fn app(scope: &Scope<'_>, rel: &str, call: Node<'_>, kind: &str, findings: &mut 
             .with_reference("https://fastapi.tiangolo.com/reference/fastapi/#fastapi.FastAPI--example"),
         );
     }
-    if kind != "FastAPI" {
+    if kind != "FastAPI" || has_splat(call) {
+        // `FastAPI(**options)` may turn the docs off in arguments not seen here.
         return;
     }
     let off = |name: &str| -> Option<bool> {
