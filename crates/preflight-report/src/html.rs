@@ -144,6 +144,15 @@ fn prose(text: &str) -> String {
     item_text(text)
 }
 
+/// `a`, `a and b`, `a, b and c`.
+fn words(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// `findings`, most severe first, in report order within a severity.
 fn by_severity<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<&'a Finding> {
     let mut sorted: Vec<&Finding> = findings.into_iter().collect();
@@ -487,9 +496,9 @@ fn write_item(
                 .map(String::as_str)
                 .filter(|c| !missing.contains(c))
                 .collect();
-            let mut why = format!("Checked by {}", escape(&ran.join(", ")));
+            let mut why = format!("Checked by {}", escape(&words(&ran)));
             if !missing.is_empty() {
-                let _ = write!(why, " ({} did not run)", escape(&missing.join(", ")));
+                let _ = write!(why, " ({} did not run)", escape(&words(missing)));
             }
             if evidence.is_empty() {
                 why.push_str("; nothing found.");
@@ -500,10 +509,12 @@ fn write_item(
             write_evidence(page, &evidence);
         }
         Status::NotChecked => {
+            let checks: Vec<&str> = item.checks.iter().map(String::as_str).collect();
             let _ = write!(
                 page,
-                "<p class=\"why\">Needs the {} check, which did not run.</p>",
-                escape(&item.checks.join(", "))
+                "<p class=\"why\">Needs the {} {}, which did not run.</p>",
+                escape(&words(&checks)),
+                if checks.len() == 1 { "check" } else { "checks" }
             );
         }
         Status::Manual => {}
@@ -832,6 +843,14 @@ mod tests {
         assert!(text.contains("MEDIA_ROOT"), "{text}");
         assert!(text.contains(".env.production:9"), "{text}");
         assert!(text.contains("Checked by env"), "{text}");
+    }
+
+    #[test]
+    fn lists_of_checks_read_as_prose() {
+        assert_eq!(words(&[]), "");
+        assert_eq!(words(&["git"]), "git");
+        assert_eq!(words(&["git", "env"]), "git and env");
+        assert_eq!(words(&["git", "env", "db"]), "git, env and db");
     }
 
     #[test]
