@@ -143,3 +143,25 @@ fn fastapi_check_survives_garbage_apps() {
         outcome.warnings
     );
 }
+
+/// Deeply nested assignment targets, subscripts and blocks are bounded, not recursed into.
+#[test]
+fn deep_targets_and_blocks_do_not_exhaust_the_stack() {
+    let depth = 100_000;
+    let body = format!(
+        "INSTALLED_APPS = []\nD = {{}}\nD{} = 1\n{}a, b{} = 1, 2\nif os.environ['X']:\n    {}c, d{} = 3, 4\n{}\nDEBUG = True\n",
+        "[0]".repeat(depth),
+        "(".repeat(depth),
+        ")".repeat(depth),
+        "(".repeat(depth),
+        ")".repeat(depth),
+        (0..200)
+            .map(|i| format!("{}if X:", "    ".repeat(i)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let dir = project(&[("deep/settings.py", &body)]);
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    // The run ends; whatever the parser recovered is judged or warned about.
+    assert!(outcome.stats.scanned >= 1);
+}

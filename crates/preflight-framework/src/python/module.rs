@@ -331,7 +331,7 @@ impl<'e> Loader<'e> {
         } else {
             self.eval(state, ctx, right)
         };
-        self.bind_target(state, ctx, left, value, line);
+        self.bind_target(state, ctx, left, value, line, 0);
     }
 
     fn bind_target(
@@ -341,11 +341,20 @@ impl<'e> Loader<'e> {
         left: Node<'_>,
         value: Evaluated,
         line: u32,
+        depth: usize,
     ) {
+        if depth > MAX_BLOCK_DEPTH {
+            return;
+        }
         match left.kind() {
             "identifier" => {
                 let name = text(&left, ctx.source).into_owned();
                 state.bind(ctx, name, value, line);
+            }
+            "parenthesized_expression" => {
+                if let Some(inner) = left.named_child(0) {
+                    self.bind_target(state, ctx, inner, value, line, depth + 1);
+                }
             }
             "pattern_list" | "tuple_pattern" | "list_pattern" => {
                 let mut cursor = left.walk();
@@ -359,7 +368,7 @@ impl<'e> Loader<'e> {
                         },
                         _ => Evaluated::unknown(),
                     };
-                    self.bind_target(state, ctx, target, item, line);
+                    self.bind_target(state, ctx, target, item, line, depth + 1);
                 }
             }
             "subscript" => self.store_subscript(state, ctx, left, value),
@@ -378,6 +387,9 @@ impl<'e> Loader<'e> {
         let mut keys = Vec::new();
         let mut node = left;
         while node.kind() == "subscript" {
+            if keys.len() > MAX_BLOCK_DEPTH {
+                return;
+            }
             let (Some(inner), Some(index)) = (
                 node.child_by_field_name("value"),
                 node.child_by_field_name("subscript"),
@@ -901,15 +913,27 @@ fn env_prefix(node: Node<'_>, source: &[u8]) -> Option<String> {
 }
 
 fn collect_identifiers(node: Node<'_>, source: &[u8], out: &mut Vec<String>) {
+    collect_identifiers_within(node, source, out, 0);
+}
+
+fn collect_identifiers_within(node: Node<'_>, source: &[u8], out: &mut Vec<String>, depth: usize) {
+    if depth > MAX_BLOCK_DEPTH {
+        return;
+    }
     match node.kind() {
         "identifier" => out.push(text(&node, source).into_owned()),
         "subscript" | "attribute" => {
             let mut base = node;
+            let mut steps = 0;
             while let Some(inner) = base
                 .child_by_field_name("value")
                 .or_else(|| base.child_by_field_name("object"))
             {
                 base = inner;
+                steps += 1;
+                if steps > 10_000 {
+                    return;
+                }
             }
             if base.kind() == "identifier" {
                 out.push(text(&base, source).into_owned());
@@ -926,8 +950,9 @@ fn collect_identifiers(node: Node<'_>, source: &[u8], out: &mut Vec<String>) {
                         | "pattern_list"
                         | "tuple_pattern"
                         | "list_pattern"
+                        | "parenthesized_expression"
                 ) {
-                    collect_identifiers(child, source, out);
+                    collect_identifiers_within(child, source, out, depth + 1);
                 }
             }
         }
