@@ -13,7 +13,8 @@
 //!   at its line, when a production module inherits it);
 //! - not named for development, tests or CI (`dev.py`, `local.py`, `test_settings.py`,
 //!   `settings_ci.py`...; see [`crate::python::module::is_development_module`]);
-//! - not under a `tests/`, `docs/` or `examples/` directory (a library's test project);
+//! - not under a `tests/`, `docs/`, `examples/`, `demo/` or `sandbox/` directory (a library's
+//!   test or demo project);
 //! - not a module that star-imports a development module, directly or not (`docker.py` built
 //!   on `dev.py` is development settings too);
 //! - but a base module is judged after all when `wsgi.py`, `asgi.py` or a production env or
@@ -56,6 +57,9 @@ const NON_DEPLOY_DIRS: &[&str] = &[
     "fixtures",
     "testproject",
     "test_project",
+    "demo",
+    "sandbox",
+    "playground",
 ];
 
 /// The Django settings check of `preflight check`.
