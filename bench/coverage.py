@@ -91,6 +91,8 @@ ALIASES = {
     "ecostruxureit": "ecostruxure",
     "fixerio": "fixer",
     "groovehq": "groove",
+    "calorieninja": "calorieninjas",
+    "geoipifi": "ipify",
     "pwhash": "htpasswd",
     "credentials": "generic",
     "weakpassword": "generic",
