@@ -419,3 +419,44 @@ fn cookie_settings_are_judged_only_with_their_middleware() {
     }
     assert!(all.iter().any(|f| f.contains("ssl-redirect")), "{all:?}");
 }
+
+/// The guides' hardening beyond Django's deploy check, each planted once: HSTS without
+/// subdomains and preload, no common-password validator, every origin allowed without
+/// credentials, no clickjacking middleware, an empty host list.
+#[test]
+fn guide_hardening_is_reported_beside_the_deploy_check() {
+    let settings = r#"INSTALLED_APPS = ["django.contrib.auth", "axes", "corsheaders"]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+]
+ALLOWED_HOSTS = []
+SECURE_HSTS_SECONDS = 63072000
+SECURE_SSL_REDIRECT = True
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+CORS_ORIGIN_ALLOW_ALL = True
+CORS_ALLOW_CREDENTIALS = False
+"#;
+    let dir = project(&[("web/settings.py", settings)]);
+    let outcome = run(&DjangoCheck::new(), dir.path());
+    let at = |code: &str, line: &str| format!("django-settings.{code} web/settings.py:{line}");
+    let mut expected = vec![
+        at("x-frame-options", "2"),
+        at("allowed-hosts", "6"),
+        at("password-common", "9"),
+        at("cors-all-origins", "13"),
+        at("hsts-subdomains", "-"),
+        at("hsts-preload", "-"),
+    ];
+    expected.sort();
+    assert_eq!(found(&outcome), expected);
+    let hosts = outcome
+        .findings
+        .iter()
+        .find(|f| f.id == "django-settings.allowed-hosts")
+        .expect("hosts");
+    assert_eq!(hosts.severity, Severity::Low);
+}
