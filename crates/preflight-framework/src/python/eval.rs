@@ -564,7 +564,7 @@ impl Evaluator<'_, '_> {
             if callee == "env" && bound.value.is_unknown() {
                 return self.environ_read(&BTreeMap::new(), "str", &args);
             }
-            if let Some(read) = self.helper_read(&callee, &args) {
+            if let Some(read) = self.own_env_function(&callee, &args) {
                 return read;
             }
             return self.builtin(&callee, &args);
@@ -694,10 +694,10 @@ impl Evaluator<'_, '_> {
         }
     }
 
-    /// A project's own helper that reads the environment, recognised by its name and shape:
+    /// A project's own function that reads the environment, recognised by its name and shape:
     /// `get_bool_from_env("DEBUG", True)`, `env_int("PORT", 8000)`, `getenv_list("HOSTS", ...)`
     /// with a variable name first and the default second (or as `default=`).
-    fn helper_read(&self, callee: &str, args: &Args) -> Option<Evaluated> {
+    fn own_env_function(&self, callee: &str, args: &Args) -> Option<Evaluated> {
         let lower = callee.to_ascii_lowercase();
         if !lower.contains("env") || lower == "env" {
             return None;
@@ -725,7 +725,7 @@ impl Evaluator<'_, '_> {
             .cloned()
             .or_else(|| args.keyword("default"))
             .or_else(|| args.keyword("default_value"));
-        // A helper returns its type whichever value it read, so its default is converted too.
+        // Such a function returns its type whichever value it read, so its default is converted too.
         Some(self.read_env(var, default, cast, true))
     }
 
@@ -1116,7 +1116,7 @@ mod tests {
     }
 
     #[test]
-    fn f_strings_project_helpers_and_strip() {
+    fn f_strings_project_env_functions_and_strip() {
         assert_eq!(
             plain("f\"{'/api'}/openapi.json\""),
             Value::Str("/api/openapi.json".into())

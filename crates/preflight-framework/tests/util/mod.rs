@@ -1,4 +1,4 @@
-//! Shared helpers: projects written to temporary directories and the findings of a check.
+//! Shared test code: projects written to temporary directories and the findings of a check.
 
 use preflight_findings::{Check, Outcome, Project};
 
