@@ -173,12 +173,22 @@ def gitleaks_provider(rule_id, known):
     return gitleaks_fallback(rule_id)
 
 
+def read_toml(path):
+    """A TOML file's table, or an empty one (with a warning naming the file) if it cannot be
+    read or parsed."""
+    try:
+        with open(path, "rb") as file:
+            return tomllib.load(file)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        print(f"warning: {path}: {error}", file=sys.stderr)
+        return {}
+
+
 def gitleaks(root, known):
     """gitleaks' rules per provider. The ids' own fallback names join `known` first, so
     `settlemint-personal-access-token` and `settlemint-service-access-token` are one provider."""
-    with open(root / "config" / "gitleaks.toml", "rb") as file:
-        config = tomllib.load(file)
-    ids = [rule["id"] for rule in config.get("rules", [])]
+    config = read_toml(root / "config" / "gitleaks.toml")
+    ids = [rule["id"] for rule in config.get("rules", []) if isinstance(rule.get("id"), str)]
     known = known | {gitleaks_fallback(rule_id) for rule_id in ids}
     return Counter(gitleaks_provider(rule_id, known) for rule_id in ids)
 
@@ -189,8 +199,7 @@ def preflight(root):
     counts = Counter()
     names = set()
     for path in sorted((root / "crates" / "preflight-rules" / "data" / "rules").glob("*.toml")):
-        with open(path, "rb") as file:
-            data = tomllib.load(file)
+        data = read_toml(path)
         stem = normalise(path.stem)
         names.add(stem)
         if isinstance(data.get("provider"), str):
@@ -199,7 +208,8 @@ def preflight(root):
             counts[stem] += 1
             if isinstance(rule.get("provider"), str):
                 names.add(normalise(rule["provider"]))
-            names.add(normalise(rule["id"].split(".")[0]))
+            if isinstance(rule.get("id"), str):
+                names.add(normalise(rule["id"].split(".")[0]))
     return counts, names
 
 
@@ -211,6 +221,9 @@ def main():
     parser.add_argument("--noseyparker", type=Path, required=True)
     parser.add_argument("--preflight", type=Path, default=Path(__file__).resolve().parent.parent)
     args = parser.parse_args()
+    for name in ("kingfisher", "gitleaks", "noseyparker", "preflight"):
+        if not getattr(args, name).is_dir():
+            parser.error(f"--{name}: {getattr(args, name)} is not a directory")
 
     ours, covered = preflight(args.preflight)
     peers = {"kingfisher": kingfisher(args.kingfisher), "noseyparker": noseyparker(args.noseyparker)}
