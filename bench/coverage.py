@@ -24,9 +24,10 @@ so its provider is the longest leading part of the id that ALIASES names, else t
 leading part that any tool names, else the id with its trailing kind words (`api`, `key`,
 `token`, ...) removed.
 
-Prints totals (rules and providers per tool), then per peer the providers it names and
-preflight does not, with that peer's rule count for each; then the providers every peer
-together names and preflight does not, each with the peers naming it.
+Prints totals (rules and providers per tool); per peer, the providers it names and preflight
+does not, with that peer's rule count for each; the union of those over all peers, each with
+the peers naming it; and the providers preflight has fewer rules for than some peer (a hint at
+credential kinds still missing, or at identifiers the peer reports and preflight does not).
 """
 
 import argparse
