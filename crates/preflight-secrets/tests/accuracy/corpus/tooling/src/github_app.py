@@ -6,10 +6,10 @@ import jwt
 APP_ID = 912345
 PRIVATE_KEY = (
     "-----BEGIN PRIVATE KEY-----\n"
-    "3aIY0R9Uvi4LR7doKHBlvX9027o+qSiD7jvGC2Qm4I6shuYWQGM8XXs/pCJvQHe9\n"
-    "bEZKo8iq2pbFFHoz6q9BKsXCKBaC595rsoeLDAt2KT8djf7HGkgU0OFvYbGmZW9k\n"
-    "bTTqxF+bXNWKjhh1YSj0mLFs+5Z9PsVCEIHMUIvdxVRvrutknmKpxfW7jUUY1uRq\n"
-    "6WSHABuBXbQQ8yuxuJd+Vsd6LBnptm1Z\n"
+    "8iq2pbFFHoz6q9BKsXCKBaC595rsoeLDAt2KT8djf7HGkgU0OFvYbGmZW9kbTTqx\n"
+    "F+bXNWKjhh1YSj0mLFs+5Z9PsVCEIHMUIvdxVRvrutknmKpxfW7jUUY1uRq6WSHA\n"
+    "BuBXbQQ8yuxuJd+Vsd6LBnptm1ZHkRGL0aJhqCK0eSM3s1csHcb1FVauoPp4w52Q\n"
+    "qr74+8CadvAw7bctBIA1Z97uI67RrpBU\n"
     "-----END PRIVATE KEY-----\n"
 )
 PLACEHOLDER_KEY = "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----"
