@@ -2,35 +2,42 @@
 //!
 //! Code often reads a credential from the environment and falls back to a literal when the
 //! variable is unset: `os.getenv("XERO_CLIENT_SECRET", "<value>")`, `config("X", default="v")`,
-//! `env('X', 'v')`, `process.env.X || "v"`, `ENV.fetch("X") { "v" }`, `${X:-v}`. The literal is
-//! the secret, and the variable's name says what it is, but no assignment rule sees the two
-//! together. This module recognises those call shapes around a keyword hit and gives back the
-//! name and the value's byte range; the scanner then scans `NAME = "value"` with every rule
-//! (with the lines around the call, for `context` words) and reports what it finds at the
-//! value's place in the blob.
+//! `env('X', 'v')`, `System.getProperty("x", "v")`, `process.env.X || "v"`,
+//! `ENV.fetch("X") { "v" }`, `${X:-v}`. The literal is the secret, and the variable's name says
+//! what it is, but no assignment rule sees the two together. This module recognises those call
+//! shapes around a keyword hit and gives back the name and the value's byte range; the scanner
+//! then scans `NAME = "value"` with every rule (with the lines around the call, for `context`
+//! words) and reports what it finds at the value's place in the blob.
 //!
 //! A call without a literal fallback (`os.getenv("X")`, `env("X", default=None)`,
 //! `getenv("X", other)`) yields nothing. The shapes are matched with regular expressions that
-//! run only on the lines where one of [`KEYWORDS`] occurs, so a blob without such a call costs
-//! one more set of literals in the prefilter's automaton and nothing else.
+//! run only on the lines where one of their [`KEYWORDS`] occurs, so a blob without such a call
+//! costs a few more literals in the prefilter's automaton and nothing else.
 
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::bytes::{Captures, Regex};
 
-/// Literals (matched case-insensitively) of which every recognised call contains one.
-pub const KEYWORDS: &[&str] = &[
-    "getenv",
-    "environ.get",
-    "environ.setdefault",
-    "env(",
-    "env.",
-    "env[",
-    "env::var",
-    "config(",
-    "getordefault",
-    ":-",
+/// For each shape (see [`find`]), literals (matched case-insensitively) of which every
+/// look-up of that shape contains one: calls, property reads, shell expansions. Each shape's
+/// pattern runs only around its own keywords, so the common `process.env.X` costs one pattern,
+/// not three.
+pub const KEYWORDS: [&[&str]; 3] = [
+    &[
+        "getenv",
+        "environ.get",
+        "environ.setdefault",
+        "env(",
+        "env.str(",
+        "env.fetch(",
+        "env::var",
+        "config(",
+        "getordefault",
+        "getproperty",
+    ],
+    &["process.env", "meta.env", "env[", "environ["],
+    &[":-"],
 ];
 
 /// The longest variable name and fallback value taken.
@@ -54,7 +61,7 @@ fn shapes() -> &'static [Regex; 3] {
     static SHAPES: OnceLock<[Regex; 3]> = OnceLock::new();
     SHAPES.get_or_init(|| {
         let call = format!(
-            r#"(?i)(?:\bgetenv\w*|\benviron\.(?:get|setdefault)|\benv(?:\.\w+)?|\bconfig|\.fetch|\bgetordefault|\benv::var)\s*\(\s*(?:"(?P<name>{NAME})"|'(?P<sname>{NAME})')\s*(?:,\s*(?:default\s*[=:]\s*)?|\)\s*(?:{OR}|\{{|\.unwrap_or(?:_else)?\(\s*(?:\|_\|\s*)?))\s*{VALUE}"#
+            r#"(?i)(?:\bgetenv\w*|\benviron\.(?:get|setdefault)|\benv(?:\.\w+)?|\bconfig|\.fetch|\bgetordefault|\bgetproperty|\benv::var)\s*\(\s*(?:"(?P<name>{NAME})"|'(?P<sname>{NAME})')\s*(?:,\s*(?:default\s*[=:]\s*)?|\)\s*(?:{OR}|\{{|\.unwrap_or(?:_else)?\(\s*(?:\|_\|\s*)?))\s*{VALUE}"#
         );
         let property = format!(
             r#"(?:\bprocess\.env|\bimport\.meta\.env|\bENV|\$_ENV|\bos\.environ)(?:\.(?P<name>[A-Za-z_]\w*)|\[\s*(?:"(?P<sname>{NAME})"|'(?P<dname>{NAME})')\s*\])\s*{OR}\s*{VALUE}"#
@@ -74,15 +81,15 @@ pub struct Fallback {
     pub value: Range<usize>,
 }
 
-/// Every look-up with a literal fallback that starts in `bytes[start..end]`; matches may not
-/// reach past `end`.
-pub fn find(bytes: &[u8], start: usize, end: usize, out: &mut Vec<Fallback>) {
-    let haystack = &bytes[..end];
-    for shape in shapes() {
-        for captures in shape.captures_iter(&haystack[start..]) {
-            if let Some(found) = fallback(&captures, start) {
-                out.push(found);
-            }
+/// Every look-up of `shape` (an index into [`KEYWORDS`]) with a literal fallback that starts in
+/// `bytes[start..end]`; matches may not reach past `end`.
+pub fn find(shape: usize, bytes: &[u8], start: usize, end: usize, out: &mut Vec<Fallback>) {
+    let Some(pattern) = shapes().get(shape) else {
+        return;
+    };
+    for captures in pattern.captures_iter(&bytes[start..end]) {
+        if let Some(found) = fallback(&captures, start) {
+            out.push(found);
         }
     }
 }
@@ -106,7 +113,9 @@ mod tests {
 
     fn found(text: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        find(text.as_bytes(), 0, text.len(), &mut out);
+        for shape in 0..KEYWORDS.len() {
+            find(shape, text.as_bytes(), 0, text.len(), &mut out);
+        }
         out.into_iter()
             .map(|f| (text[f.name].to_string(), text[f.value].to_string()))
             .collect()
@@ -162,6 +171,11 @@ mod tests {
             ),
             (r#"pass := getEnv("DB_PASS", "v4lue")"#, "DB_PASS", "v4lue"),
             (r#"getEnvOrDefault("DB_PASS", "v4lue")"#, "DB_PASS", "v4lue"),
+            (
+                r#"System.getProperty("crm.smtp.password", "v4lue")"#,
+                "crm.smtp.password",
+                "v4lue",
+            ),
             (
                 r#"System.getenv().getOrDefault("API_KEY", "v4lue");"#,
                 "API_KEY",
@@ -239,9 +253,11 @@ mod tests {
     fn matches_are_bounded_by_the_window() {
         let text = r#"x = 1; os.getenv("API_KEY", "v4lue")"#;
         let mut out = Vec::new();
-        find(text.as_bytes(), 0, 20, &mut out);
+        find(0, text.as_bytes(), 0, 20, &mut out);
         assert!(out.is_empty());
-        find(text.as_bytes(), 7, text.len(), &mut out);
+        find(1, text.as_bytes(), 0, text.len(), &mut out);
+        assert!(out.is_empty());
+        find(0, text.as_bytes(), 7, text.len(), &mut out);
         assert_eq!(out.len(), 1);
     }
 }

@@ -378,32 +378,42 @@ pub fn in_arn(bytes: &[u8], secret: &Range<usize>) -> bool {
         })
         .map_or(floor, |i| floor + i + 1);
     let token = &bytes[token_start..secret.end];
-    token.len() > 4
-        && token[..4].eq_ignore_ascii_case(b"arn:")
-        && memchr::memchr(b':', &token[4..]).is_some()
+    // `aws:arn:` is a common slip for `arn:aws:` in documentation.
+    let arn = (token.len() > 4 && token[..4].eq_ignore_ascii_case(b"arn:"))
+        || memchr::memmem::find(token, b":arn:").is_some();
+    arn && memchr::memchr_iter(b':', token).count() >= 3
 }
 
 /// Whether the value at `secret` is a type in an annotation rather than a value:
 /// `apiKey: SensitiveString;`, `token?: string`, `password: string | undefined`,
-/// `secret: Option<String>,`, `accessToken: OAuth2AccessToken;`. The value is an unquoted name
-/// after a `:` that an annotation follows with `;`, `,`, `|`, `>`, `[]`, `)`, `=`, `}` or the
-/// end of the line. A name with digits (at most two) counts only before punctuation: at the
-/// end of a line it may be a YAML value.
+/// `secret: Option<String>,`, `DeviceToken: NonEmptySensitiveString1600;`, or a union in a
+/// type alias (`export type MqttPassword = Buffer|Uint8Array|Blob|string;`).
+///
+/// The value is an unquoted name (or `|`-joined names) after a `:` (or after `type X =`) that
+/// an annotation follows with `;`, `,`, `|`, `>`, `[]`, `)`, `=`, `}` or the end of the line.
+/// A name may end with a number (`SensitiveString2048`) or hold two digits only before such
+/// punctuation; at the end of a line only a name without digits counts, since a YAML value
+/// sits there too.
 pub fn is_type_annotation(bytes: &[u8], secret: &Range<usize>) -> bool {
     let value = &bytes[secret.clone()];
-    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
-    let name_like = value.first().is_some_and(u8::is_ascii_alphabetic)
-        && value
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'<' | b'>'))
-        && digits <= 2
-        && !looks_generated(value);
-    if !name_like {
+    let names: Vec<&[u8]> = value
+        .split(|&b| b == b'|' || b == b'&')
+        .map(<[u8]>::trim_ascii)
+        .collect();
+    if !names.iter().all(|n| is_type_name(n)) {
         return false;
     }
-    let before = &bytes[secret.start.saturating_sub(64)..secret.start];
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    let floor = secret.start.saturating_sub(128);
+    let line_start =
+        memchr::memrchr(b'\n', &bytes[floor..secret.start]).map_or(floor, |i| floor + i + 1);
+    let before = &bytes[line_start..secret.start];
     let trimmed = before.trim_ascii_end();
     let annotated = trimmed.ends_with(b":") && !trimmed.ends_with(b"::");
+    let alias = trimmed.ends_with(b"=") && {
+        let head = before.trim_ascii_start();
+        head.starts_with(b"type ") || head.starts_with(b"export type ")
+    };
     let quoted = before
         .last()
         .is_some_and(|b| matches!(b, b'"' | b'\'' | b'`'));
@@ -414,7 +424,24 @@ pub fn is_type_annotation(bytes: &[u8], secret: &Range<usize>) -> bool {
         rest.first(),
         Some(b';' | b',' | b'|' | b'>' | b')' | b'[' | b'=' | b'}')
     );
-    annotated && !quoted && (closes || (ends_line && digits == 0))
+    (annotated || alias) && !quoted && (closes || (ends_line && digits == 0))
+}
+
+/// Whether `name` reads as a type's name: it starts with a letter, holds name characters and
+/// generics (`Option<String>`, `string[]`), is not a generated run, and has two digits at most
+/// unless they are one number at its end (`SensitiveString2048`, `Uint8Array`).
+fn is_type_name(name: &[u8]) -> bool {
+    let digits = name.iter().filter(|b| b.is_ascii_digit()).count();
+    let switches = name
+        .windows(2)
+        .filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit())
+        .count();
+    name.first().is_some_and(u8::is_ascii_alphabetic)
+        && name.iter().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'<' | b'>' | b'[' | b']')
+        })
+        && !looks_generated(name)
+        && (digits <= 2 || (switches == 1 && name.last().is_some_and(u8::is_ascii_digit)))
 }
 
 /// Whether the value at `secret` begins prose rather than a value: it is a plain word (letters,
@@ -831,6 +858,10 @@ mod tests {
                 "prod/api_key9Zr8",
             ),
             ("ARN=arn:aws-cn:secretsmanager:cn-north-1:1:secret:k9", "k9"),
+            (
+                r#""ARN": "aws:arn:secretsmanager:us-west-2:123456789012:secret:Db-a1b2c3""#,
+                "Db-a1b2c3",
+            ),
         ] {
             let (bytes, range) = at(text, value);
             assert!(in_arn(bytes, &range), "{text}");
@@ -854,6 +885,14 @@ mod tests {
             ("  secret: Option<String>,", "Option<String>"),
             ("  accessToken: OAuthAccessToken)", "OAuthAccessToken"),
             ("  accessToken: OAuth2AccessToken;", "OAuth2AccessToken"),
+            (
+                "  DeviceToken: NonEmptySensitiveString1600;",
+                "NonEmptySensitiveString1600",
+            ),
+            (
+                "export type MqttPassword = Buffer|Uint8Array|Blob|string;",
+                "Buffer|Uint8Array|Blob|string",
+            ),
         ] {
             let (bytes, range) = at(text, value);
             assert!(is_type_annotation(bytes, &range), "{text}");
@@ -865,6 +904,11 @@ mod tests {
             ("  secret: Xk3mP9qR2sT7vW1y and more", "Xk3mP9qR2sT7vW1y"),
             ("  password: Summer2024", "Summer2024"),
             ("  token: Xk3mP9qR2sT7vW1y;", "Xk3mP9qR2sT7vW1y"),
+            (
+                "password = Buffer|Xk3mP9qR2sT7vW1y;",
+                "Buffer|Xk3mP9qR2sT7vW1y",
+            ),
+            ("  password: Summer2024x9;", "Summer2024x9"),
         ] {
             let (bytes, range) = at(text, value);
             assert!(!is_type_annotation(bytes, &range), "{text}");

@@ -130,12 +130,14 @@ impl Scanner {
             .cloned()
             .map(CompiledRule::new)
             .collect();
-        // One more entry after the rules' own: the look-ups with literal fallbacks.
+        // More entries after the rules' own: the shapes of look-ups with literal fallbacks.
         let mut keywords: Vec<Vec<String>> =
             rules.iter().map(|r| r.rule.keywords.clone()).collect();
-        keywords.push(fallback::KEYWORDS.iter().map(|k| k.to_string()).collect());
+        for shape in fallback::KEYWORDS {
+            keywords.push(shape.iter().map(|k| k.to_string()).collect());
+        }
         let mut lines: Vec<u32> = rules.iter().map(|r| r.rule.window_lines).collect();
-        lines.push(0);
+        lines.extend(fallback::KEYWORDS.map(|_| 0));
         let index_of = |id: &str| rules.iter().position(|r| r.rule.id == id);
         let pairs = rules
             .iter()
@@ -239,9 +241,10 @@ impl Scanner {
         self.prefilter.windows(bytes, prefilter);
         for window in &prefilter.windows {
             let rule = window.rule as usize;
-            if rule == self.rules.len() {
+            if rule >= self.rules.len() {
                 if let Some(out) = fallbacks.as_deref_mut() {
-                    fallback::find(bytes, window.start, window.end, out);
+                    let shape = rule - self.rules.len();
+                    fallback::find(shape, bytes, window.start, window.end, out);
                 }
                 continue;
             }
