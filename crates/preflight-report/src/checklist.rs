@@ -221,18 +221,21 @@ impl Checklist {
         }
     }
 
+    /// Whether `finding` belongs to `item`: one of its patterns or location kinds matches.
+    pub(crate) fn covers(&self, item: &Item, finding: &Finding) -> bool {
+        item.fails_on.iter().any(|p| self.matches(p, &finding.id))
+            || item
+                .fails_in
+                .iter()
+                .any(|k| k == kind_name(finding.location.kind))
+    }
+
     /// The findings of `report` that match `item`, in report order.
     pub(crate) fn findings_for<'a>(&self, item: &Item, report: &'a Report) -> Vec<&'a Finding> {
         report
             .findings
             .iter()
-            .filter(|f| {
-                item.fails_on.iter().any(|p| self.matches(p, &f.id))
-                    || item
-                        .fails_in
-                        .iter()
-                        .any(|k| k == kind_name(f.location.kind))
-            })
+            .filter(|f| self.covers(item, f))
             .collect()
     }
 

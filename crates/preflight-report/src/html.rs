@@ -187,11 +187,12 @@ pub(crate) fn render(
     let _ = writeln!(page, "<title>{title}</title>");
     let _ = writeln!(page, "<style>{STYLE}</style>\n</head>\n<body>");
     write_header(&mut page, report, options);
-    write_summary(&mut page, &checklist, report, options);
+    let homes = homes(&checklist, report);
+    write_summary(&mut page, &checklist, report, &homes, options);
     for (index, guide) in checklist.guides.iter().enumerate() {
         write_guide(&mut page, index, &checklist, guide, report, options);
     }
-    write_uncovered(&mut page, &checklist, report, options);
+    write_uncovered(&mut page, report, &homes, options);
     write_findings_table(&mut page, report, options);
     write_scores(&mut page, report);
     write_warnings(&mut page, report);
@@ -293,6 +294,7 @@ fn write_summary(
     page: &mut String,
     checklist: &Checklist,
     report: &Report,
+    homes: &[Option<String>],
     options: &RenderOptions,
 ) {
     page.push_str(
@@ -317,7 +319,7 @@ fn write_summary(
         let _ = write!(page, "<li>{} {count}</li>", badge(severity));
     }
     page.push_str("</ul>\n");
-    write_fix_first(page, checklist, report);
+    write_fix_first(page, report, homes);
     if !report.warnings.is_empty() {
         let _ = writeln!(
             page,
@@ -368,19 +370,37 @@ fn write_summary(
     page.push_str("</div>\n</section>\n");
 }
 
+/// For each finding of `report`, in order, the anchor of the first checklist item it belongs
+/// to, or `None` when no item covers it.
+fn homes(checklist: &Checklist, report: &Report) -> Vec<Option<String>> {
+    report
+        .findings
+        .iter()
+        .map(|finding| {
+            checklist.guides.iter().enumerate().find_map(|(g, guide)| {
+                guide
+                    .items
+                    .iter()
+                    .position(|item| checklist.covers(item, finding))
+                    .map(|i| format!("item-{g}-{i}"))
+            })
+        })
+        .collect()
+}
+
 /// How many findings the summary lists as the ones to fix first.
 const FIX_FIRST: usize = 5;
 
 /// The most severe problems, each linked to the first checklist item it fails (or to the
 /// other findings).
-fn write_fix_first(page: &mut String, checklist: &Checklist, report: &Report) {
-    let problems: Vec<&Finding> = by_severity(&report.findings)
-        .into_iter()
-        .filter(|f| f.severity > Severity::Info)
+fn write_fix_first(page: &mut String, report: &Report, homes: &[Option<String>]) {
+    let mut problems: Vec<usize> = (0..report.findings.len())
+        .filter(|&i| report.findings[i].severity > Severity::Info)
         .collect();
     if problems.is_empty() {
         return;
     }
+    problems.sort_by_key(|&i| std::cmp::Reverse(report.findings[i].severity));
     let _ = write!(
         page,
         "<p class=\"legend\">{}:</p>\n<ol class=\"first\">",
@@ -390,21 +410,9 @@ fn write_fix_first(page: &mut String, checklist: &Checklist, report: &Report) {
             "Fix first".to_string()
         }
     );
-    for finding in problems.into_iter().take(FIX_FIRST) {
-        let anchor = checklist
-            .guides
-            .iter()
-            .enumerate()
-            .find_map(|(g, guide)| {
-                guide.items.iter().enumerate().find_map(|(i, item)| {
-                    checklist
-                        .findings_for(item, report)
-                        .iter()
-                        .any(|f| std::ptr::eq(*f, finding))
-                        .then(|| format!("item-{g}-{i}"))
-                })
-            })
-            .unwrap_or_else(|| "other".to_string());
+    for index in problems.into_iter().take(FIX_FIRST) {
+        let finding = &report.findings[index];
+        let anchor = homes[index].as_deref().unwrap_or("other");
         let _ = write!(
             page,
             "<li>{} <a href=\"#{anchor}\">{}</a> <span class=\"where\">at {}</span></li>",
@@ -598,22 +606,16 @@ fn write_finding(page: &mut String, finding: &Finding, options: &RenderOptions) 
 /// Findings that no guide item covers, so that grouping by item loses none.
 fn write_uncovered(
     page: &mut String,
-    checklist: &Checklist,
     report: &Report,
+    homes: &[Option<String>],
     options: &RenderOptions,
 ) {
-    let covered = |finding: &Finding| {
-        checklist.guides.iter().flat_map(|g| &g.items).any(|item| {
-            checklist
-                .findings_for(item, report)
-                .iter()
-                .any(|f| std::ptr::eq(*f, finding))
-        })
-    };
     let uncovered: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|f| f.severity > Severity::Info && !covered(f))
+        .zip(homes)
+        .filter(|(f, home)| f.severity > Severity::Info && home.is_none())
+        .map(|(f, _)| f)
         .collect();
     if uncovered.is_empty() {
         return;
