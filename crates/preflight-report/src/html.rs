@@ -394,28 +394,57 @@ const FIX_FIRST: usize = 5;
 /// The most severe problems, each linked to the first checklist item it fails (or to the
 /// other findings).
 fn write_fix_first(page: &mut String, report: &Report, homes: &[Option<String>]) {
-    let mut problems: Vec<usize> = (0..report.findings.len())
-        .filter(|&i| report.findings[i].severity > Severity::Info)
-        .collect();
-    if problems.is_empty() {
+    // One line per code, at its most severe finding, with how many findings share it.
+    let mut firsts: Vec<(usize, usize)> = Vec::new();
+    for (index, finding) in report.findings.iter().enumerate() {
+        if finding.severity <= Severity::Info {
+            continue;
+        }
+        match firsts
+            .iter_mut()
+            .find(|(first, _)| report.findings[*first].id == finding.id)
+        {
+            Some((first, count)) => {
+                *count += 1;
+                if finding.severity > report.findings[*first].severity {
+                    *first = index;
+                }
+            }
+            None => firsts.push((index, 1)),
+        }
+    }
+    if firsts.is_empty() {
         return;
     }
-    problems.sort_by_key(|&i| std::cmp::Reverse(report.findings[i].severity));
+    firsts.sort_by_key(|&(index, count)| {
+        (
+            std::cmp::Reverse(report.findings[index].severity),
+            std::cmp::Reverse(count),
+        )
+    });
     let _ = write!(
         page,
         "<p class=\"legend\">{}:</p>\n<ol class=\"first\">",
-        if problems.len() > FIX_FIRST {
-            format!("Fix first ({} of {})", FIX_FIRST, problems.len())
+        if firsts.len() > FIX_FIRST {
+            format!(
+                "Fix first ({FIX_FIRST} of {} kinds of problem)",
+                firsts.len()
+            )
         } else {
             "Fix first".to_string()
         }
     );
-    for index in problems.into_iter().take(FIX_FIRST) {
+    for (index, count) in firsts.into_iter().take(FIX_FIRST) {
         let finding = &report.findings[index];
         let anchor = homes[index].as_deref().unwrap_or("other");
+        let more = if count > 1 {
+            format!(" and {} more", count - 1)
+        } else {
+            String::new()
+        };
         let _ = write!(
             page,
-            "<li>{} <a href=\"#{anchor}\">{}</a> <span class=\"where\">at {}</span></li>",
+            "<li>{} <a href=\"#{anchor}\">{}</a> <span class=\"where\">at {}{more}</span></li>",
             badge(finding.severity),
             code(&finding.id),
             place(&finding.location)
@@ -845,6 +874,45 @@ mod tests {
         assert!(text.contains("MEDIA_ROOT"), "{text}");
         assert!(text.contains(".env.production:9"), "{text}");
         assert!(text.contains("Checked by env"), "{text}");
+    }
+
+    #[test]
+    fn fix_first_names_each_kind_of_problem_once() {
+        let mut report = sample::report();
+        let placeholder = report
+            .findings
+            .iter()
+            .find(|f| f.id == "env.placeholder")
+            .unwrap()
+            .clone();
+        for line in [8, 9] {
+            let mut more = placeholder.clone();
+            more.location.line = Some(line);
+            report.findings.push(more);
+        }
+        report.sort();
+        let html = render_to_string(&report, Format::Html, &sample::options());
+        let document = parse_strictly(&html);
+        let first: Vec<String> = select(&document, "ol.first li")
+            .iter()
+            .map(|li| li.text().collect())
+            .collect();
+        assert_eq!(first.len(), 5, "{first:?}");
+        assert_eq!(
+            first
+                .iter()
+                .filter(|l| l.contains("env.placeholder"))
+                .count(),
+            1,
+            "{first:?}"
+        );
+        assert!(
+            first
+                .iter()
+                .any(|l| l.contains("env.placeholder") && l.contains("and 2 more")),
+            "{first:?}"
+        );
+        assert!(first[0].contains("stripe.secret-key"), "most severe first");
     }
 
     #[test]
