@@ -95,6 +95,7 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
   h2 { break-after: avoid; } h3 { break-after: avoid; }
   .summary { break-inside: avoid; }
   li.item.failed { background: #fff; break-inside: auto; }
+  table { font-size: 9.5pt; } td.what { width: 38%; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
@@ -666,14 +667,25 @@ fn write_findings_table(page: &mut String, report: &Report, options: &RenderOpti
         page.push_str("<p class=\"none\">No findings.</p>\n</section>\n");
         return;
     }
-    page.push_str("<table>\n<thead><tr><th>Severity</th><th>Finding</th><th>Message</th><th>Secret</th></tr></thead>\n<tbody>\n");
+    // The secret column only when some finding holds a secret.
+    let secrets = report.findings.iter().any(|f| f.secret.is_some());
+    let _ = writeln!(
+        page,
+        "<table>\n<thead><tr><th>Severity</th><th>Finding</th><th>Message</th>{}</tr></thead>\n<tbody>",
+        if secrets { "<th>Secret</th>" } else { "" }
+    );
     for finding in by_severity(&report.findings) {
-        let secret = shown_secret(finding, options.show_secrets)
-            .map(|value| code(&value))
-            .unwrap_or_default();
+        let secret = if secrets {
+            let value = shown_secret(finding, options.show_secrets)
+                .map(|value| code(&value))
+                .unwrap_or_default();
+            format!("<td class=\"secret\">{value}</td>")
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             page,
-            "<tr><td class=\"sevcol\">{}</td><td class=\"what\">{}<span class=\"where\">{}</span></td><td class=\"msg\">{}</td><td class=\"secret\">{secret}</td></tr>",
+            "<tr><td class=\"sevcol\">{}</td><td class=\"what\">{}<span class=\"where\">{}</span></td><td class=\"msg\">{}</td>{secret}</tr>",
             badge(finding.severity),
             code(&finding.id),
             place(&finding.location),
