@@ -34,6 +34,18 @@ fn inline(text: &str) -> String {
     out
 }
 
+/// Text from a check (a fact's message) as inline Markdown: its backtick-delimited spans kept
+/// as code spans, everything else escaped; with an unpaired backtick, all of it escaped.
+fn prose(text: &str) -> String {
+    if text.matches('`').count() % 2 == 1 {
+        return inline(text);
+    }
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { code(part) } else { inline(part) })
+        .collect()
+}
+
 /// `text` as a code span that survives backticks in it.
 fn code(text: &str) -> String {
     let text = printable(text);
@@ -200,7 +212,7 @@ fn write_evidence(
             out,
             "  - seen at {}: {}",
             place(&fact.location),
-            inline(&fact.message)
+            prose(&fact.message)
         )?;
     }
     for note in evidence.notes {
@@ -360,6 +372,8 @@ mod tests {
         assert_eq!(code("a`b"), "`` a`b ``");
         assert_eq!(code_cell("a|b"), "`a\\|b`");
         assert_eq!(code("line\nbreak"), "`line\\nbreak`");
+        assert_eq!(prose("HSTS: `max-age=1` <b>"), "HSTS: `max-age=1` \\<b\\>");
+        assert_eq!(prose("odd ` tick"), "odd \\` tick");
     }
 
     #[test]
