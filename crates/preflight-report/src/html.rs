@@ -60,6 +60,7 @@ ul.items { list-style: none; margin: 0; padding: 0; }
 li.item { border: 1px solid var(--line); border-left: 6px solid #bdc1c6; border-radius: 6px;
   margin: 6px 0; padding: 8px 12px; break-inside: avoid; }
 li.item.passed { border-left-color: var(--pass); }
+li.item.quiet { border-left-color: #8fc9a0; }
 li.item.failed { border-left-color: var(--fail); background: #fdf4f4; }
 li.item.manual { border-left-color: #e8eaed; }
 .head { display: flex; gap: 10px; align-items: baseline; }
@@ -500,7 +501,12 @@ fn write_item(
     report: &Report,
     options: &RenderOptions,
 ) {
+    // A pass is only as good as what was seen: without evidence it says nothing was found.
+    let evidence = checklist.evidence(item, report);
     let (class, state) = match status {
+        Status::Passed | Status::PartlyChecked { .. } if evidence.is_empty() => {
+            ("passed quiet", "Nothing found")
+        }
         Status::Passed => ("passed", "Passed"),
         Status::PartlyChecked { .. } => ("passed", "Partly passed"),
         Status::Failed { .. } => ("failed", "Failed"),
@@ -523,7 +529,6 @@ fn write_item(
             page.push_str("</ul>");
         }
         Status::Passed | Status::PartlyChecked { .. } => {
-            let evidence = checklist.evidence(item, report);
             let missing: &[&str] = match status {
                 Status::PartlyChecked { missing } => missing,
                 _ => &[],
