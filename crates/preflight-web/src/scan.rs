@@ -168,9 +168,10 @@ impl Scanner {
         };
 
         let mut legacy_probed = false;
+        let mut tls_facts = Vec::new();
         if final_target.scheme == Scheme::Https {
             if let Some(session) = &page.tls {
-                tls::inspect(
+                tls_facts = tls::inspect(
                     session,
                     &final_target.host,
                     &self.trust,
@@ -207,6 +208,7 @@ impl Scanner {
             legacy_probed,
         };
         outcome.facts = facts::record(&seen, &tally.findings);
+        outcome.facts.extend(tls_facts);
         outcome.facts.push(Fact::new(
             "web",
             Location::whole(LocationKind::Url, &label),

@@ -25,6 +25,8 @@ use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::public_key::PublicKey;
 
+use preflight_findings::{Fact, Location, LocationKind};
+
 use crate::codes::finding;
 use crate::grade::Tally;
 use crate::handshake::InspectingVerifier;
@@ -175,14 +177,17 @@ fn now_unix() -> i64 {
 }
 
 /// Judges the chain of `session` for `host` against `trust`. A server presenting one of the
-/// `--ca` certificates as its own is trusted, as `curl --cacert` trusts it.
+/// `--ca` certificates as its own is trusted, as `curl --cacert` trusts it. Returns what was
+/// seen in order (the trust and the name), as facts.
 pub(crate) fn inspect(
     session: &TlsSession,
     host: &str,
     trust: &Trust,
     url: &str,
     tally: &mut Tally,
-) {
+) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    let at = || Location::whole(LocationKind::Url, url);
     let Some(leaf_der) = session.chain.first() else {
         tally.add(finding(
             "web.tls-cert-untrusted",
@@ -190,7 +195,7 @@ pub(crate) fn inspect(
             "chain",
             "the server sent no certificate",
         ));
-        return;
+        return facts;
     };
     let Ok((_, leaf)) = X509Certificate::from_der(leaf_der.as_ref()) else {
         tally.add(finding(
@@ -199,7 +204,7 @@ pub(crate) fn inspect(
             "chain",
             "the server's certificate does not parse as X.509",
         ));
-        return;
+        return facts;
     };
     let now = now_unix();
     let not_before = leaf.validity().not_before.timestamp();
@@ -225,6 +230,22 @@ pub(crate) fn inspect(
             .as_ref()
             .is_some_and(|listed| listed.trusts_despite(leaf_der, e))
     };
+    match &verdict {
+        Ok(_) => facts.push(Fact::new(
+            "web.tls-cert-untrusted",
+            at(),
+            format!(
+                "the chain leads to a trusted root (issuer: {})",
+                leaf.issuer()
+            ),
+        )),
+        Err(e) if listed_leaf(e) => facts.push(Fact::new(
+            "web.tls-cert-untrusted",
+            at(),
+            "the server's own certificate is one of the trusted CA certificates",
+        )),
+        Err(_) => {}
+    }
     if let Some(e) = verdict.as_ref().err().filter(|e| !listed_leaf(e)) {
         let cause = match e {
             rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => {
@@ -249,9 +270,18 @@ pub(crate) fn inspect(
 
     // Host name.
     let names = subject_alt_names(&leaf);
-    if let (Ok(cert), Ok(server_name)) = (&parsed, ServerName::try_from(host))
-        && verify_server_name(cert, &server_name).is_err()
-    {
+    let name_check = match (&parsed, ServerName::try_from(host)) {
+        (Ok(cert), Ok(server_name)) => Some(verify_server_name(cert, &server_name).is_ok()),
+        _ => None,
+    };
+    if name_check == Some(true) {
+        facts.push(Fact::new(
+            "web.tls-hostname-mismatch",
+            at(),
+            format!("the certificate is valid for `{host}`"),
+        ));
+    }
+    if name_check == Some(false) {
         tally.add(
             finding(
                 "web.tls-hostname-mismatch",
@@ -367,6 +397,7 @@ pub(crate) fn inspect(
         .with_detail("sans", names.join(", "))
         .with_detail("chain-length", session.chain.len().to_string()),
     );
+    facts
 }
 
 fn subject_alt_names(cert: &X509Certificate<'_>) -> Vec<String> {

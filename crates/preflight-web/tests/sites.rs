@@ -761,12 +761,27 @@ fn a_self_signed_openssl_certificate_passed_as_the_ca_is_trusted() {
 
     let outcome = scan(cert.clone());
     assert_eq!(problems(&outcome), Vec::<&str>::new());
+    assert!(
+        outcome
+            .facts
+            .iter()
+            .any(|f| f.id == "web.tls-cert-untrusted"
+                && f.message.contains("one of the trusted CA certificates")),
+        "{:?}",
+        outcome.facts
+    );
     assert_eq!(graded(&outcome).1, "A+");
 
     // Another CA file: the same certificate is untrusted.
     let other = Lab::new();
     let outcome = scan(other.ca_file.clone());
     assert_eq!(problems(&outcome), ["web.tls-cert-untrusted"]);
+    assert!(
+        outcome
+            .facts
+            .iter()
+            .all(|f| f.id != "web.tls-cert-untrusted")
+    );
 }
 
 #[test]
@@ -795,6 +810,16 @@ fn a_well_configured_site_records_what_passed_as_facts() {
     assert!(fact("web.cookie-not-secure").message.contains("2 cookies"));
     assert!(fact("web.tls-legacy-version").message.contains("refused"));
     assert!(fact("web").message.contains("grade A+"));
+    assert!(
+        fact("web.tls-cert-untrusted")
+            .message
+            .contains("leads to a trusted root")
+    );
+    assert!(
+        fact("web.tls-hostname-mismatch")
+            .message
+            .contains("localhost")
+    );
     for fact in &outcome.facts {
         assert!(
             !fact.message.contains("s3cr3t-session-value"),
