@@ -143,4 +143,20 @@ fn chromium_renders_the_report_with_its_findings() {
         "the screenshot looks empty: {} bytes",
         png.len()
     );
+
+    // Printed: a PDF of several pages (the checklists do not fit on one).
+    let pdf = out.path().join("report.pdf");
+    let profile = tempfile::tempdir().unwrap();
+    let pdf_arg = format!("--print-to-pdf={}", pdf.display());
+    browse(
+        &browser,
+        profile.path(),
+        &[&pdf_arg, "--no-pdf-header-footer"],
+        &report,
+    );
+    let pdf = std::fs::read(&pdf).expect("a PDF was written");
+    assert!(pdf.starts_with(b"%PDF"), "a PDF document");
+    let text = String::from_utf8_lossy(&pdf);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert!(pages > 1, "{pages} pages");
 }
