@@ -12,7 +12,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let lines = text.split('\n').count() as u32;
+    // YAML breaks lines at CRLF, CR and LF alike.
+    let lines = text.replace("\r\n", "\n").split(['\n', '\r']).count() as u32;
     let source = Source {
         shown: "compose.yaml",
         dir: Path::new("/nonexistent"),
