@@ -71,6 +71,28 @@ impl EnvFiles {
     }
 }
 
+/// Env files larger than this are not read to judge what they hold.
+const MAX_ENV_BYTES: u64 = 1024 * 1024;
+
+/// Whether the env file at `path` assigns a literal to a secret-named variable (`SECRET_KEY=...`,
+/// `DATABASE_URL` with a password); `None` when it does not exist or cannot be read.
+pub fn holds_secret(path: &Path) -> Option<bool> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_ENV_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    Some(text.lines().any(|line| {
+        let line = line.trim();
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        line.split_once('=').is_some_and(|(name, value)| {
+            let value = value.trim().trim_matches(['"', '\'']);
+            crate::names::is_literal_secret(name.trim(), value)
+        })
+    }))
+}
+
 /// A directory as shown in messages: its last component, or `.`.
 pub fn shown_dir(dir: &Path) -> String {
     dir.file_name()
@@ -103,6 +125,22 @@ mod tests {
         ] {
             assert!(!is_env_file(name), "{name}");
         }
+    }
+
+    #[test]
+    fn env_files_holding_secrets() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let secret = dir.path().join(".env");
+        std::fs::write(&secret, "DEBUG=false\nexport DB_PASSWORD='Vq3k8LmZp2Rw'\n").expect("write"); // preflight:allow
+        let plain = dir.path().join(".env.local");
+        std::fs::write(
+            &plain,
+            "VITE_API_URL=http://localhost:8000\nSECRET_KEY=${SECRET_KEY}\n",
+        )
+        .expect("write");
+        assert_eq!(holds_secret(&secret), Some(true));
+        assert_eq!(holds_secret(&plain), Some(false));
+        assert_eq!(holds_secret(&dir.path().join("missing")), None);
     }
 
     #[test]

@@ -41,11 +41,29 @@ impl<'a> Emitter<'a> {
         message: String,
         help: &str,
     ) {
+        let reason = development.then_some("in a development file");
+        self.push_lowered(reason, code, line, key, message, help);
+    }
+
+    /// [`Emitter::push`], lowered to [`Severity::Low`] for `reason` when there is one (or when
+    /// the file serves development); the message says why.
+    pub fn push_lowered(
+        &mut self,
+        reason: Option<&str>,
+        code: &str,
+        line: Option<u32>,
+        key: &str,
+        message: String,
+        help: &str,
+    ) {
         let mut severity = severity_of(code);
         let mut message = message;
-        if (self.development || development) && severity > Severity::Low {
+        let reason = reason.or(self.development.then_some("in a development file"));
+        if let Some(reason) = reason
+            && severity > Severity::Low
+        {
             severity = Severity::Low;
-            message.push_str(" (in a development file, so graded low)");
+            message.push_str(&format!(" ({reason}, so graded low)"));
         }
         let location = match line {
             Some(line) => Location::file(self.path, line, 1),

@@ -405,6 +405,17 @@ fn env_files_copied_into_the_image() {
         ],
     );
     assert_no_secret_values(&outcome);
+    // The env file with a secret is graded high; the one holding none today is graded low.
+    let severity = |path: &str| {
+        outcome
+            .findings
+            .iter()
+            .find(|f| f.id == "container.dockerfile-copies-env" && f.location.path == path)
+            .map(|f| f.severity)
+    };
+    assert_eq!(severity("bare/Dockerfile"), Some(Severity::High));
+    assert_eq!(severity("weak/Dockerfile"), Some(Severity::Low));
+    assert_eq!(severity("explicit/Dockerfile"), Some(Severity::High));
 }
 
 #[test]

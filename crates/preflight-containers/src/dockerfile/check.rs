@@ -57,6 +57,9 @@ const STEP_DOWN_IMAGES: &[&str] = &[
     "couchdb",
 ];
 
+/// Why an env file copied into an image is graded low.
+const NO_SECRET_NAMED: &str = "it holds no secret-named value today";
+
 /// Where a Dockerfile is built from.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
@@ -350,7 +353,9 @@ fn copy(
         let clean = source.trim_start_matches("./").trim_end_matches('/');
         let last = clean.rsplit('/').next().unwrap_or(clean);
         if context::is_env_file(last) {
-            emit.push(
+            let holds = context::holds_secret(&ctx.context.join(clean));
+            emit.push_lowered(
+                (holds == Some(false)).then_some(NO_SECRET_NAMED),
                 DOCKERFILE_COPIES_ENV,
                 Some(ins.line),
                 &format!("copy:{clean}"),
@@ -373,7 +378,9 @@ fn copy(
             if ignore.is_some_and(|i| i.excludes(&rel)) {
                 continue;
             }
-            emit.push(
+            let holds = context::holds_secret(&ctx.context.join(&rel));
+            emit.push_lowered(
+                (holds == Some(false)).then_some(NO_SECRET_NAMED),
                 DOCKERFILE_COPIES_ENV,
                 Some(ins.line),
                 &format!("copy:{rel}"),
