@@ -27,7 +27,10 @@ fuzz_target!(|data: &[u8]| {
     }
     for warning in &outcome.warnings {
         if let Some(line) = warning.line {
-            assert!(line >= 1 && line <= lines.max(1) + 1, "line {line} of {lines}");
+            assert!(
+                line >= 1 && line <= lines.max(1) + 1,
+                "line {line} of {lines}"
+            );
         }
     }
 });
