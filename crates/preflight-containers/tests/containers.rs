@@ -610,3 +610,17 @@ fn a_dockerfile_in_a_subdirectory_uses_the_nearest_dockerignore() {
         )],
     );
 }
+
+#[test]
+fn long_syntax_volumes_and_capabilities() {
+    let compose = b"services:\n  agent:\n    image: example/agent:1.0\n    cap_add:\n      - CAP_SYS_ADMIN\n      - ALL\n    volumes:\n      - type: bind\n        source: /run/docker.sock\n        target: /var/run/docker.sock\n        read_only: true\n      - type: volume\n        source: data\n        target: /data\n";
+    let dir = project(&[("compose.yaml", compose)]);
+    expect(
+        &run(dir.path()),
+        &[
+            ("container.compose-capability", "compose.yaml", 5),
+            ("container.compose-capability", "compose.yaml", 6),
+            ("container.compose-docker-socket", "compose.yaml", 8),
+        ],
+    );
+}
