@@ -427,10 +427,42 @@ pub fn is_type_annotation(bytes: &[u8], secret: &Range<usize>) -> bool {
     (annotated || alias) && !quoted && (closes || (ends_line && digits == 0))
 }
 
-/// Whether `name` reads as a type's name: it starts with a letter, holds name characters and
-/// generics (`Option<String>`, `string[]`), is not a generated run, and has two digits at most
-/// unless they are one number at its end (`SensitiveString2048`, `Uint8Array`).
+/// Type names that begin with a lower-case letter: the primitives of TypeScript, Python and
+/// Rust annotations.
+const PRIMITIVE_TYPES: &[&[u8]] = &[
+    b"string",
+    b"number",
+    b"boolean",
+    b"bigint",
+    b"any",
+    b"unknown",
+    b"object",
+    b"never",
+    b"void",
+    b"null",
+    b"undefined",
+    b"symbol",
+    b"str",
+    b"int",
+    b"bool",
+    b"bytes",
+    b"float",
+];
+
+/// Whether `name` reads as a type's name: a capitalised name (`SensitiveString`) or a primitive
+/// (`string`, `str`), with name characters and generics (`Option<String>`, `string[]`), not a
+/// generated run, and two digits at most unless they are one number at its end
+/// (`SensitiveString2048`, `Uint8Array`).
 fn is_type_name(name: &[u8]) -> bool {
+    let base = name
+        .split(|&b| matches!(b, b'<' | b'['))
+        .next()
+        .unwrap_or(name);
+    let named = name.first().is_some_and(u8::is_ascii_uppercase)
+        || PRIMITIVE_TYPES.iter().any(|p| base.eq_ignore_ascii_case(p));
+    if !named {
+        return false;
+    }
     let digits = name.iter().filter(|b| b.is_ascii_digit()).count();
     let switches = name
         .windows(2)
@@ -909,6 +941,8 @@ mod tests {
                 "Buffer|Xk3mP9qR2sT7vW1y",
             ),
             ("  password: Summer2024x9;", "Summer2024x9"),
+            ("(username: test, password: testing123)", "testing123"),
+            ("  token: abcdefgh;", "abcdefgh"),
         ] {
             let (bytes, range) = at(text, value);
             assert!(!is_type_annotation(bytes, &range), "{text}");

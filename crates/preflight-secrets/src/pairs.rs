@@ -92,6 +92,7 @@ pub(crate) fn join(
                     identifier: Some(secret.clone()),
                     in_pair: false,
                     at_identifier: true,
+                    fallback_of: None,
                 });
             }
             candidates.push(Candidate {
@@ -102,6 +103,7 @@ pub(crate) fn join(
                 identifier: Some(identifier),
                 in_pair: false,
                 at_identifier: false,
+                fallback_of: None,
             });
             joined = true;
         }

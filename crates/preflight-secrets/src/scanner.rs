@@ -87,6 +87,9 @@ pub struct Candidate {
     /// Whether this is a pair's finding placed at its identifier's line: `secret` is then the
     /// identifier's range and `identifier` the secret part's, whose value the finding holds.
     pub at_identifier: bool,
+    /// For a literal fallback of a look-up (`os.getenv("X", "v")`): the byte range of the
+    /// variable's name, which the finding names.
+    pub fallback_of: Option<Range<usize>>,
 }
 
 /// Caller-owned buffers for scanning; one per thread, reused from blob to blob.
@@ -288,6 +291,7 @@ impl Scanner {
                     identifier: None,
                     in_pair: false,
                     at_identifier: false,
+                    fallback_of: None,
                 });
             }
         }
@@ -373,6 +377,7 @@ impl Scanner {
                     identifier: None,
                     in_pair: false,
                     at_identifier: false,
+                    fallback_of: Some(found.name.clone()),
                 });
             }
         }
@@ -431,6 +436,15 @@ impl Scanner {
                 }),
                 None => {
                     let mut found = finding(rule, location, secret, value);
+                    if let Some(name) = &candidate.fallback_of {
+                        found = found.with_detail(
+                            "fallback",
+                            format!(
+                                "the literal default of `{}` where it is read",
+                                String::from_utf8_lossy(&bytes[name.clone()])
+                            ),
+                        );
+                    }
                     if let Some(other) = &candidate.identifier {
                         let (identifier, secret) = if candidate.at_identifier {
                             (&candidate.secret, other)

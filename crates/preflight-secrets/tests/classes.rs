@@ -153,7 +153,15 @@ fn literal_fallbacks_of_look_ups_are_judged_as_assignments_to_their_variable() {
     for (path, text, rule, secret, line) in cases {
         let outcome = scan(path, &text);
         assert_eq!(found(&outcome), one(rule, secret, line), "{text}");
+        let detail = outcome.findings[0].details.get("fallback");
+        assert!(
+            detail.is_some_and(|d| d.starts_with("the literal default of `")),
+            "{detail:?}"
+        );
     }
+    // A value a rule finds on its own is not a fallback finding.
+    let direct = scan(".env", &format!("API_TOKEN={TOKEN}\n"));
+    assert!(!direct.findings[0].details.contains_key("fallback"));
 }
 
 #[test]
