@@ -410,10 +410,15 @@ pub fn is_type_annotation(bytes: &[u8], secret: &Range<usize>) -> bool {
     let before = &bytes[line_start..secret.start];
     let trimmed = before.trim_ascii_end();
     let annotated = trimmed.ends_with(b":") && !trimmed.ends_with(b"::");
-    let alias = trimmed.ends_with(b"=") && {
-        let head = before.trim_ascii_start();
-        head.starts_with(b"type ") || head.starts_with(b"export type ")
-    };
+    // `type Name =`, wherever it sits on the line (code, a comment, a string).
+    let alias = trimmed.strip_suffix(b"=").is_some_and(|head| {
+        let head = head.trim_ascii_end();
+        let name_start = head
+            .iter()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .map_or(0, |i| i + 1);
+        name_start < head.len() && head[..name_start].ends_with(b"type ")
+    });
     let quoted = before
         .last()
         .is_some_and(|b| matches!(b, b'"' | b'\'' | b'`'));
@@ -899,8 +904,8 @@ mod tests {
             assert!(in_arn(bytes, &range), "{text}");
         }
         for (text, value) in [
-            ("secret: prod/db-Xy12Ab", "prod/db-Xy12Ab"),
-            ("token = 'arnXy12Ab:Zr8kq2Lw9'", "arnXy12Ab:Zr8kq2Lw9"),
+            ("secret: prod/db-Xy12Ab", "prod/db-Xy12Ab"), // preflight:allow (synthetic test value)
+            ("token = 'arnXy12Ab:Zr8kq2Lw9'", "arnXy12Ab:Zr8kq2Lw9"), // preflight:allow (synthetic test value)
             ("learn:Xy12AbZr8kq2", "Xy12AbZr8kq2"),
         ] {
             let (bytes, range) = at(text, value);
@@ -931,17 +936,17 @@ mod tests {
         }
         for (text, value) in [
             ("  apiKey: 'SensitiveString';", "SensitiveString"),
-            ("  token: Zr8kq2Lw9vTbQm4x;", "Zr8kq2Lw9vTbQm4x"),
+            ("  token: Zr8kq2Lw9vTbQm4x;", "Zr8kq2Lw9vTbQm4x"), // preflight:allow (synthetic test value)
             ("  password = hunterTwo;", "hunterTwo"),
-            ("  secret: Xk3mP9qR2sT7vW1y and more", "Xk3mP9qR2sT7vW1y"),
-            ("  password: Summer2024", "Summer2024"),
-            ("  token: Xk3mP9qR2sT7vW1y;", "Xk3mP9qR2sT7vW1y"),
+            ("  secret: Xk3mP9qR2sT7vW1y and more", "Xk3mP9qR2sT7vW1y"), // preflight:allow (synthetic test value)
+            ("  password: Summer2024", "Summer2024"), // preflight:allow (synthetic test value)
+            ("  token: Xk3mP9qR2sT7vW1y;", "Xk3mP9qR2sT7vW1y"), // preflight:allow (synthetic test value)
             (
-                "password = Buffer|Xk3mP9qR2sT7vW1y;",
+                "password = Buffer|Xk3mP9qR2sT7vW1y;", // preflight:allow (synthetic test value)
                 "Buffer|Xk3mP9qR2sT7vW1y",
             ),
-            ("  password: Summer2024x9;", "Summer2024x9"),
-            ("(username: test, password: testing123)", "testing123"),
+            ("  password: Summer2024x9;", "Summer2024x9"), // preflight:allow (synthetic test value)
+            ("(username: test, password: testing123)", "testing123"), // preflight:allow (synthetic test value)
             ("  token: abcdefgh;", "abcdefgh"),
         ] {
             let (bytes, range) = at(text, value);
@@ -966,9 +971,9 @@ mod tests {
             assert!(starts_prose(bytes, &range), "{text}");
         }
         for (text, value) in [
-            ("password: Zr8kq2Lw9vTb", "Zr8kq2Lw9vTb"),
+            ("password: Zr8kq2Lw9vTb", "Zr8kq2Lw9vTb"), // preflight:allow (synthetic test value)
             (
-                "token: Xk3mP9qR2sT7vW1y # rotated by the deploy job",
+                "token: Xk3mP9qR2sT7vW1y # rotated by the deploy job", // preflight:allow (synthetic test value)
                 "Xk3mP9qR2sT7vW1y",
             ),
             ("password: hunter2 stays", "hunter2"),
