@@ -312,15 +312,23 @@ fn score(manifest: &Manifest, found: &BTreeSet<Found>) -> Measurement {
 fn table(m: &Measurement) -> String {
     let mut out = String::new();
     let row = |out: &mut String, name: &str, c: Counts| {
+        // A category of negatives only has no recall, precision or F1.
+        let metric = |value: f64| {
+            if c.expected == 0 {
+                "-".to_string()
+            } else {
+                format!("{value:.3}")
+            }
+        };
         writeln!(
             out,
-            "{name:<14} {:>8} {:>5} {:>5} {:>7.3} {:>9.3} {:>6.3} {:>9}",
+            "{name:<14} {:>8} {:>5} {:>5} {:>7} {:>9} {:>6} {:>9}",
             c.expected,
             c.true_positives,
             c.false_positives,
-            c.recall(),
-            c.precision(),
-            c.f1(),
+            metric(c.recall()),
+            metric(c.precision()),
+            metric(c.f1()),
             format!("{}/{}", c.quiet, c.negatives),
         )
         .expect("writing to a String");

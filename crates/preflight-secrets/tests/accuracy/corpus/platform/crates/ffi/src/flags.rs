@@ -18,3 +18,10 @@ pub enum CredentialKind {
     Password,
     Token,
 }
+
+/// Usage flags of X.509 hardware keys, as the platform's certificate API numbers them.
+#[repr(transparent)]
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct X509HsmKeyUsageFlags(pub i32);
+pub const KS_X509_SIGNATURE_KEY: X509HsmKeyUsageFlags = X509HsmKeyUsageFlags(1i32);
+pub const KS_X509_ENCRYPTION_KEY: X509HsmKeyUsageFlags = 2i32;
