@@ -1,5 +1,6 @@
 //! Checksums that some providers build into their credentials: a value that fails its checksum
-//! cannot be a real credential, and one that passes is almost certainly one.
+//! cannot be a live credential (it is made up, truncated or a test value), and one that passes
+//! is almost certainly one.
 
 use preflight_rules::Checksum;
 

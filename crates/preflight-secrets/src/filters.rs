@@ -142,7 +142,8 @@ const DOCUMENTATION_EXAMPLES: &[&str] = &[
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
-    "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+    // The random part of GitHub's example token, which copies carry under every prefix.
+    "16C7e42F292c6912E7710c838347Ae178B4a",
     "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
     // The Azure Storage emulator's (Azurite's) fixed development account key.

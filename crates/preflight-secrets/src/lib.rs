@@ -18,14 +18,16 @@
 //! 3. **Regex**: each rule's pattern is compiled the first time one of its keywords occurs
 //!    (a one-file scan compiles only the few rules it needs). Group `secret`, else group 1, is
 //!    the value. A rule with `context` words only keeps matches with one of them nearby.
-//! 4. **Filters** ([`filters`], [`checksum`], [`jwt`]): checksum, well-known documentation
-//!    examples, JWT-shaped values whose header does not decode, references (`${X}`,
-//!    `os.environ[...]`), placeholders (`changeme`, `xxxx`, sequences), entropy, and inline
-//!    allow markers on the line. A dropped value keeps its [`preflight_findings::DropReason`]
+//! 4. **Filters** ([`filters`], [`checksum`], [`jwt`]): well-known documentation examples,
+//!    JWT-shaped values whose header does not decode, references (`${X}`, `os.environ[...]`),
+//!    placeholders (`changeme`, `xxxx`, sequences), entropy, and inline allow markers on the
+//!    line. A value that passes its rule's checksum skips the guesses at placeholders; one that
+//!    fails goes through them all and, if reported, is reported at low severity. A dropped value keeps its [`preflight_findings::DropReason`]
 //!    for `--explain`.
 //! 5. **Overlaps**: where two rules match overlapping bytes, the most specific wins
-//!    (checksum-validated, then provider over `generic.*`, then the longer secret); the other is
-//!    dropped as superseded.
+//!    (a rule with a checksum, then provider over `generic.*`, then the longer secret); the
+//!    other is dropped as superseded. Only reported candidates and public identifiers claim
+//!    bytes: a value one rule dropped is judged by the others on their own.
 //! 6. **Pairs** (`pairs`): an identifier and its secret found near each other (AWS key id and
 //!    secret key) become one finding of the pair rule; the parts are dropped as superseded.
 //! 7. **Findings**: lines and columns are computed only for candidates, by counting newlines

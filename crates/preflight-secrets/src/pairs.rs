@@ -77,6 +77,7 @@ pub(crate) fn join(
             let secret = candidates[s].secret.clone();
             let identifier = candidates[i].secret.clone();
             let matched = secret.start.min(identifier.start)..secret.end.max(identifier.end);
+            let checksum_failed = candidates[s].checksum_failed || candidates[i].checksum_failed;
             for part in [s, i] {
                 candidates[part].dropped = Some(DropReason::Superseded { by: by.clone() });
                 candidates[part].in_pair = true;
@@ -93,6 +94,7 @@ pub(crate) fn join(
                     in_pair: false,
                     at_identifier: true,
                     fallback_of: None,
+                    checksum_failed,
                 });
             }
             candidates.push(Candidate {
@@ -104,6 +106,7 @@ pub(crate) fn join(
                 in_pair: false,
                 at_identifier: false,
                 fallback_of: None,
+                checksum_failed,
             });
             joined = true;
         }

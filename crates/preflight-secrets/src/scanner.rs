@@ -90,6 +90,9 @@ pub struct Candidate {
     /// For a literal fallback of a look-up (`os.getenv("X", "v")`): the byte range of the
     /// variable's name, which the finding names.
     pub fallback_of: Option<Range<usize>>,
+    /// Whether the value fails its rule's checksum: shaped like the provider's credential but
+    /// made up, truncated or a test value. It is reported at low severity, saying why.
+    pub checksum_failed: bool,
 }
 
 /// Caller-owned buffers for scanning; one per thread, reused from blob to blob.
@@ -224,7 +227,7 @@ impl Scanner {
                 &self.pairs,
                 bytes,
                 &mut scratch.candidates,
-                |c| self.can_be_part(c),
+                |c| self.is_reported_or_public(c),
                 |rule| self.rules[rule].rule.id.clone(),
             );
         }
@@ -282,7 +285,11 @@ impl Scanner {
                 if !self.has_context(rule, bytes, &range) {
                     continue;
                 }
-                let dropped = self.judge(rule, bytes, &range);
+                let checksum = self.rules[rule]
+                    .rule
+                    .checksum
+                    .map(|kind| checksum::is_valid(kind, &bytes[range.clone()]));
+                let dropped = self.judge(rule, bytes, &range, checksum);
                 candidates.push(Candidate {
                     rule,
                     secret: range,
@@ -292,6 +299,7 @@ impl Scanner {
                     in_pair: false,
                     at_identifier: false,
                     fallback_of: None,
+                    checksum_failed: checksum == Some(false),
                 });
             }
         }
@@ -378,6 +386,7 @@ impl Scanner {
                     in_pair: false,
                     at_identifier: false,
                     fallback_of: Some(found.name.clone()),
+                    checksum_failed: nested.checksum_failed,
                 });
             }
         }
@@ -436,6 +445,9 @@ impl Scanner {
                 }),
                 None => {
                     let mut found = finding(rule, location, secret, value);
+                    if candidate.checksum_failed {
+                        found = checksum_failed(found);
+                    }
                     if let Some(name) = &candidate.fallback_of {
                         found = found.with_detail(
                             "fallback",
@@ -475,15 +487,19 @@ impl Scanner {
                     reason,
                     secret: Some(secret),
                 }),
-                None => outcome.findings.push(
-                    finding(rule, location, secret, &value.secret).with_detail(
+                None => {
+                    let mut found = finding(rule, location, secret, &value.secret).with_detail(
                         "decoded",
                         format!(
                             "base64 value of `data.{}` in a Kubernetes Secret, decoded",
                             value.key
                         ),
-                    ),
-                ),
+                    );
+                    if value.checksum_failed {
+                        found = checksum_failed(found);
+                    }
+                    outcome.findings.push(found);
+                }
             }
         }
     }
@@ -509,6 +525,7 @@ impl Scanner {
                     encoded: value.value.clone(),
                     secret: text[candidate.secret.clone()].to_vec(),
                     dropped: candidate.dropped.clone(),
+                    checksum_failed: candidate.checksum_failed,
                 });
             }
         }
@@ -567,8 +584,9 @@ impl Scanner {
         reason
     }
 
-    /// Whether a candidate can be one part of a pair: reported, or a public identifier.
-    fn can_be_part(&self, candidate: &Candidate) -> bool {
+    /// Whether a candidate is reported or a public identifier: such a candidate claims its
+    /// bytes against overlapping ones, and can be one part of a pair.
+    fn is_reported_or_public(&self, candidate: &Candidate) -> bool {
         match &candidate.dropped {
             None => true,
             Some(reason) => {
@@ -631,18 +649,23 @@ impl Scanner {
         words.is_match(&bytes[start..end])
     }
 
-    /// Why the value at `secret` is not reported, or `None`.
-    fn judge(&self, rule: usize, bytes: &[u8], secret: &Range<usize>) -> Option<DropReason> {
+    /// Why the value at `secret` is not reported, or `None`. `checksum` says whether the value
+    /// passes the rule's checksum (`None`: the rule has none). A value that passes skips the
+    /// filters that guess at placeholders; one that fails goes through all of them, like a
+    /// value of a rule without a checksum.
+    fn judge(
+        &self,
+        rule: usize,
+        bytes: &[u8],
+        secret: &Range<usize>,
+        checksum: Option<bool>,
+    ) -> Option<DropReason> {
         let rule = &self.rules[rule].rule;
         if rule.public {
             return Some(public_value(rule));
         }
         let value = &bytes[secret.clone()];
-        let validated = match rule.checksum {
-            Some(kind) if !checksum::is_valid(kind, value) => return Some(DropReason::Checksum),
-            Some(_) => true,
-            None => false,
-        };
+        let validated = checksum == Some(true);
         if let Some(reason) = self.filters.documentation_example(value) {
             return Some(reason);
         }
@@ -715,10 +738,10 @@ impl Scanner {
     }
 
     /// Keeps one candidate where candidates overlap: higher priority (public identifiers, then
-    /// checksum-validated, then provider over generic), then the longer secret, then the earlier rule. The others are
-    /// dropped as superseded (unless a filter dropped them already). Dropped candidates take
-    /// part too, so a generic rule does not report a value a provider rule has judged a
-    /// placeholder or a failed checksum.
+    /// rules with a checksum, then provider over generic), then the longer secret, then the
+    /// earlier rule. The others are dropped as superseded (unless a filter dropped them
+    /// already). Only reported candidates and public identifiers claim their bytes: a value a
+    /// filter dropped for one rule never silences another rule, which judges it on its own.
     fn resolve_overlaps(&self, scratch: &mut Scratch) {
         let candidates = &mut scratch.candidates;
         if candidates.len() < 2 {
@@ -741,12 +764,10 @@ impl Scanner {
         // Kept intervals, sorted by start, never overlapping one another.
         scratch.kept.clear();
         for &index in &scratch.order {
-            // Superseded already (a look-up's reference by its literal's finding): it claims
-            // no bytes.
-            if matches!(
-                candidates[index].dropped,
-                Some(DropReason::Superseded { .. })
-            ) {
+            // Dropped (a placeholder, a reference, or superseded already, as a look-up's
+            // reference is by its literal's finding): it claims no bytes. A public identifier
+            // does, so that no other rule reports it.
+            if !self.is_reported_or_public(&candidates[index]) {
                 continue;
             }
             let range = candidates[index].secret.clone();
@@ -859,6 +880,17 @@ fn finding(rule: &Rule, location: Location, secret: Redacted, value: &[u8]) -> F
     finding
 }
 
+/// A finding whose value fails its provider's checksum: reported, since a made-up token in a
+/// file is still worth a look and `redact` must hide it, but at low severity, saying why.
+fn checksum_failed(finding: Finding) -> Finding {
+    let mut finding = finding.with_detail(
+        "checksum",
+        "does not match: a made-up, truncated or test token",
+    );
+    finding.severity = Severity::Low;
+    finding
+}
+
 fn one_lower(severity: Severity) -> Severity {
     match severity {
         Severity::Critical => Severity::High,
@@ -877,6 +909,7 @@ struct DecodedCandidate {
     encoded: Range<usize>,
     secret: Vec<u8>,
     dropped: Option<DropReason>,
+    checksum_failed: bool,
 }
 
 /// Turns byte offsets, visited in increasing order, into 1-based lines and columns (in

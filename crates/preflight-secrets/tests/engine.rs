@@ -1,7 +1,7 @@
 //! The engine end to end on built-in rules: overlaps, filters, markers, positions, huge and
 //! non-UTF-8 input, and redaction.
 
-use preflight_findings::{DropReason, LocationKind, Outcome};
+use preflight_findings::{DropReason, LocationKind, Outcome, Severity};
 use preflight_rules::RuleSet;
 use preflight_secrets::{Redactor, ScanConfig, Scanner, Scratch, redact_stream};
 
@@ -59,29 +59,68 @@ fn a_provider_rule_supersedes_a_generic_one_on_the_same_bytes() {
 }
 
 #[test]
-fn a_checksum_decides_github_tokens_and_silences_generic_rules() {
+fn a_failed_checksum_is_reported_at_low_severity_and_says_why() {
     let scanner = scanner();
     let token = github_token();
     let outcome = scan(&scanner, format!("GITHUB_TOKEN={token}\n").as_bytes());
     assert_eq!(ids(&outcome), ["github.personal-access-token"]);
+    assert_eq!(outcome.findings[0].severity, Severity::Critical);
+    assert!(!outcome.findings[0].details.contains_key("checksum"));
 
     let mut broken = token.clone().into_bytes();
     let last = broken.len() - 1;
     broken[last] = if broken[last] == b'A' { b'B' } else { b'A' };
     let broken = String::from_utf8(broken).unwrap();
     let outcome = scan(&scanner, format!("GITHUB_TOKEN={broken}\n").as_bytes());
+    // The provider's rule reports it, at low severity; the generic rule on the same bytes
+    // yields to it.
+    assert_eq!(ids(&outcome), ["github.personal-access-token"]);
+    let finding = &outcome.findings[0];
+    assert_eq!(finding.severity, Severity::Low);
+    assert_eq!(
+        finding.details.get("checksum").map(String::as_str),
+        Some("does not match: a made-up, truncated or test token")
+    );
+    assert!(outcome.dropped.iter().any(|d| d.reason
+        == DropReason::Superseded {
+            by: "github.personal-access-token".into()
+        }));
+    // `redact` hides it like any other token.
+    let mut out = Vec::new();
+    redact_stream(
+        &scanner,
+        format!("GITHUB_TOKEN={broken}\n").as_bytes(),
+        &mut out,
+    )
+    .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(!out.contains(&broken), "{out}");
+    assert!(
+        out.contains("[REDACTED:github.personal-access-token]"),
+        "{out}"
+    );
+
+    // A placeholder of the token's shape fails the checksum too, and stays quiet.
+    let outcome = scan(
+        &scanner,
+        b"GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+    assert_eq!(ids(&outcome), Vec::<&str>::new());
+}
+
+#[test]
+fn github_documentation_example_is_known_under_every_prefix() {
+    let scanner = scanner();
+    let outcome = scan(
+        &scanner,
+        b"oauth_token: gho_16C7e42F292c6912E7710c838347Ae178B4a\n",
+    );
     assert_eq!(ids(&outcome), Vec::<&str>::new());
     assert!(
         outcome
             .dropped
             .iter()
-            .any(|d| d.reason == DropReason::Checksum)
-    );
-    assert!(
-        outcome
-            .dropped
-            .iter()
-            .any(|d| matches!(d.reason, DropReason::Superseded { .. }))
+            .any(|d| d.id == "github.oauth-token" && d.reason == DropReason::DocumentationExample)
     );
 }
 

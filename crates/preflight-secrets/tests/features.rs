@@ -368,20 +368,72 @@ fn a_checksum_validated_match_outranks_a_longer_unvalidated_one() {
             == DropReason::Superseded {
                 by: "acme.github-token".into()
             }));
-    // With a broken checksum, neither is reported: the failed validation still claims the
-    // bytes, so the unvalidated rule cannot report a token known to be fake.
+    // With a broken checksum, the checksum rule still claims the bytes: the token is
+    // reported once, by it, at low severity.
     let mut broken = token.into_bytes();
     let last = broken.len() - 1;
     broken[last] = if broken[last] == b'A' { b'B' } else { b'A' };
     let broken = String::from_utf8(broken).unwrap();
     let outcome = scan_at(&scanner, ".env", &format!("TOKEN={broken}abc\n"));
-    assert_eq!(ids(&outcome), Vec::<&str>::new());
+    assert_eq!(ids(&outcome), ["acme.github-token"]);
+    assert_eq!(outcome.findings[0].severity, Severity::Low);
+    assert!(outcome.findings[0].details.contains_key("checksum"));
+    assert!(outcome.dropped.iter().any(|d| d.id == "acme.long-token"
+        && d.reason
+            == DropReason::Superseded {
+                by: "acme.github-token".into()
+            }));
+}
+
+/// A provider rule that wants more entropy than a catch-all rule on the same bytes.
+const STRICT_AND_LOOSE_RULES: &str = r#"provider = "Acme"
+
+[[rules]]
+id = "acme.strict-token"
+name = "Acme token"
+severity = "high"
+keywords = ["acme_"]
+pattern = '''(acme_[A-Za-z0-9]{20})'''
+min_entropy = 4.2
+
+[[rules]]
+id = "generic.acme-assignment"
+name = "Token assignment"
+severity = "medium"
+keywords = ["token="]
+pattern = '''TOKEN=([A-Za-z0-9_]{20,})'''
+min_entropy = 2.0
+"#;
+
+#[test]
+fn a_value_one_rule_dropped_is_judged_by_the_others_on_their_own() {
+    let mut rules = RuleSet::default();
+    rules
+        .add_file("acme.toml", STRICT_AND_LOOSE_RULES, Strictness::Custom)
+        .unwrap();
+    let scanner = Scanner::new(&rules, &ScanConfig::default());
+    // Too little entropy for the provider rule, enough for the catch-all: the provider
+    // rule's drop does not silence the catch-all.
+    let outcome = scan_at(&scanner, ".env", "TOKEN=acme_k3Xk3Xk3Xm9Pm9Pm9Pq2\n");
+    assert_eq!(ids(&outcome), ["generic.acme-assignment"]);
     assert!(
         outcome
             .dropped
             .iter()
-            .any(|d| d.id == "acme.github-token" && d.reason == DropReason::Checksum)
+            .any(|d| d.id == "acme.strict-token" && matches!(d.reason, DropReason::Entropy { .. }))
     );
+    assert!(
+        outcome
+            .dropped
+            .iter()
+            .all(|d| !matches!(d.reason, DropReason::Superseded { .. }))
+    );
+    // A random value: the provider rule reports it, and the catch-all yields.
+    let outcome = scan_at(&scanner, ".env", "TOKEN=acme_Xk3mP9qR2sT7vW1yZ4bC\n");
+    assert_eq!(ids(&outcome), ["acme.strict-token"]);
+    // A placeholder is dropped by both, each for its own reason.
+    let outcome = scan_at(&scanner, ".env", "TOKEN=acme_xxxxxxxxxxxxxxxxxxxx\n");
+    assert_eq!(ids(&outcome), Vec::<&str>::new());
 }
 
 const GITLEAKS: &str = r#"
