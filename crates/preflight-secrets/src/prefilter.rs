@@ -75,6 +75,11 @@ pub struct PrefilterScratch {
     lane_hits: [Vec<Hit>; LANES],
     /// The windows found, per rule in increasing order.
     pub windows: Vec<Window>,
+    /// Keyword hits that follow a `\n`, `\r` or `\t` escape (`"line\nghp_..."` in a JSON
+    /// string or a snapshot): each window starts at the hit and ends with its rule's window.
+    /// The escape's letter touches the keyword, so a pattern that starts with `\b` cannot
+    /// match there in the hit's own window.
+    pub after_escape: Vec<Window>,
 }
 
 /// Bytes scanned with the quick-to-build automaton before the fast one is built.
@@ -167,15 +172,26 @@ impl Prefilter {
             open,
             lane_hits,
             windows,
+            after_escape,
         } = scratch;
         windows.clear();
+        after_escape.clear();
         open.touched.clear();
         if open.by_rule.len() != self.window_lines.len() {
             open.by_rule = vec![None; self.window_lines.len()];
         }
         let mut on_hit = |pattern: usize, start: usize, end: usize| {
+            let escaped = follows_escape(haystack, start);
             for &rule in &self.rules_of_keyword[pattern] {
                 self.add_hit(haystack, rule, start, end, open, windows);
+                if escaped {
+                    let lines = self.window_lines[rule as usize];
+                    after_escape.push(Window {
+                        rule,
+                        start,
+                        end: window_end(haystack, end, lines).0,
+                    });
+                }
             }
         };
         let len = haystack.len() as u64;
@@ -384,6 +400,16 @@ fn extend_single_line(haystack: &[u8], open: &mut Open, hit_end: usize) {
             open.ends_line = ceiling == haystack.len();
         }
     }
+}
+
+/// Whether the keyword hit at `start` begins with a letter or digit right after a `\n`, `\r`
+/// or `\t` escape (and the backslash is not itself escaped).
+fn follows_escape(haystack: &[u8], start: usize) -> bool {
+    start >= 2
+        && haystack[start - 2] == b'\\'
+        && matches!(haystack[start - 1], b'n' | b'r' | b't')
+        && (start < 3 || haystack[start - 3] != b'\\')
+        && haystack.get(start).is_some_and(u8::is_ascii_alphanumeric)
 }
 
 /// The start of the hit's line, at most [`MAX_BEFORE`] bytes back.

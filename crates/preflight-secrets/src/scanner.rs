@@ -274,35 +274,71 @@ impl Scanner {
                 } else {
                     whole.end()
                 };
-                let secret = captures
-                    .name("secret")
-                    .or_else(|| captures.get(1))
-                    .unwrap_or(whole);
-                if secret.is_empty() {
-                    continue;
+                let secret = secret_of(&captures);
+                if let Some(candidate) = self.candidate(rule, bytes, whole.range(), secret) {
+                    candidates.push(candidate);
                 }
-                let range = secret.start()..secret.end();
-                if !self.has_context(rule, bytes, &range) {
-                    continue;
-                }
-                let checksum = self.rules[rule]
-                    .rule
-                    .checksum
-                    .map(|kind| checksum::is_valid(kind, &bytes[range.clone()]));
-                let dropped = self.judge(rule, bytes, &range, checksum);
-                candidates.push(Candidate {
-                    rule,
-                    secret: range,
-                    matched: whole.start()..whole.end(),
-                    dropped,
-                    identifier: None,
-                    in_pair: false,
-                    at_identifier: false,
-                    fallback_of: None,
-                    checksum_failed: checksum == Some(false),
-                });
             }
         }
+        // A token right after a `\n` escape: the pattern runs again from the keyword, where a
+        // leading `\b` holds, and counts only a secret that starts there.
+        for window in &prefilter.after_escape {
+            let rule = window.rule as usize;
+            let Some(regex) = self.rules.get(rule).and_then(CompiledRule::regex) else {
+                continue;
+            };
+            let Some(captures) = regex.captures(&bytes[window.start..window.end]) else {
+                continue;
+            };
+            let secret = secret_of(&captures);
+            if secret.start != 0 {
+                continue;
+            }
+            let shift = |r: Range<usize>| window.start + r.start..window.start + r.end;
+            let (whole, secret) = (
+                shift(captures.get(0).expect("group 0").range()),
+                shift(secret),
+            );
+            if candidates
+                .iter()
+                .any(|c| c.rule == rule && c.secret == secret)
+            {
+                continue;
+            }
+            if let Some(candidate) = self.candidate(rule, bytes, whole, secret) {
+                candidates.push(candidate);
+            }
+        }
+    }
+
+    /// The candidate of `rule` whose secret is `bytes[secret]`, judged; `None` when the secret
+    /// is empty or the rule's `context` words are absent.
+    fn candidate(
+        &self,
+        rule: usize,
+        bytes: &[u8],
+        matched: Range<usize>,
+        secret: Range<usize>,
+    ) -> Option<Candidate> {
+        if secret.is_empty() || !self.has_context(rule, bytes, &secret) {
+            return None;
+        }
+        let checksum = self.rules[rule]
+            .rule
+            .checksum
+            .map(|kind| checksum::is_valid(kind, &bytes[secret.clone()]));
+        let dropped = self.judge(rule, bytes, &secret, checksum);
+        Some(Candidate {
+            rule,
+            secret,
+            matched,
+            dropped,
+            identifier: None,
+            in_pair: false,
+            at_identifier: false,
+            fallback_of: None,
+            checksum_failed: checksum == Some(false),
+        })
     }
 
     /// Judges each literal fallback in `scratch.fallbacks` as an assignment to its variable:
@@ -790,6 +826,15 @@ impl Scanner {
         }
         candidates.sort_by_key(|c| (c.secret.start, c.rule));
     }
+}
+
+/// The range of a match's secret: group `secret`, else group 1, else the whole match.
+fn secret_of(captures: &regex::bytes::Captures<'_>) -> Range<usize> {
+    captures
+        .name("secret")
+        .or_else(|| captures.get(1))
+        .or_else(|| captures.get(0))
+        .map_or(0..0, |m| m.range())
 }
 
 /// Whether `value` begins, case-insensitively, with one of `rule`'s keywords of four characters

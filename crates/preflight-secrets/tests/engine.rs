@@ -125,6 +125,40 @@ fn github_documentation_example_is_known_under_every_prefix() {
 }
 
 #[test]
+fn tokens_right_after_an_escape_in_a_string_are_found() {
+    let scanner = scanner();
+    let token = github_token();
+    for text in [
+        format!("{{\"body\": \"deploy log\\nGITHUB_TOKEN\\n{token}\\ndone\"}}\n"),
+        format!("exports[`env 1`] = `\"header\\r\\n{token}\"`;\n"),
+        format!("\"cols\": \"name\\t{token}\"\n"),
+    ] {
+        let outcome = scan(&scanner, text.as_bytes());
+        assert_eq!(ids(&outcome), ["github.personal-access-token"], "{text}");
+        let found = outcome.findings[0].secret.as_ref().unwrap().expose();
+        assert_eq!(found, token, "{text}");
+    }
+    // Glued to a word, or after an escaped backslash (a literal `n`), it is not a token.
+    for text in [
+        format!("\"x\": \"deploy{token}\"\n"),
+        format!("\"path\": \"C:\\\\n{token}\"\n"),
+    ] {
+        let outcome = scan(&scanner, text.as_bytes());
+        assert!(
+            !ids(&outcome).contains(&"github.personal-access-token"),
+            "{text}: {:?}",
+            ids(&outcome)
+        );
+    }
+    // A placeholder after an escape stays a placeholder.
+    let outcome = scan(
+        &scanner,
+        b"\"a\": \"x\\nghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n",
+    );
+    assert_eq!(ids(&outcome), Vec::<&str>::new());
+}
+
+#[test]
 fn publishable_keys_are_never_findings() {
     let scanner = scanner();
     let key = "pk_live_51Hq8ZtKp3LmW9vRx2YbN7cD4fG6hJ1kQ5sT8uV0wX3yZ6aB9cE2dF5gH8";
