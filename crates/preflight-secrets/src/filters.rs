@@ -341,21 +341,22 @@ pub fn assigned_name<'a>(bytes: &'a [u8], secret: &Range<usize>) -> Option<&'a [
 
 /// Whether `name` is a pagination field (`NextToken`, `nextPageToken`, `continuation_token`,
 /// `cursor`, `NextMarker`): its value is a position in a listing, not a credential.
+///
+/// The last dotted part of the name is cut into words (at `_`, `-` and camel-case humps), and
+/// the name counts when its last words together spell a pagination field: `next_page_token`
+/// does, but `statuspage_token` (a Statuspage API token) ends with `statuspage`, `token`, and
+/// `FB_PAGE_TOKEN` is a page's credential (`page_token` counts only as the whole name).
 pub fn is_pagination_name(name: &[u8]) -> bool {
-    let last = name.rsplit(|&b| b == b'.').next().unwrap_or(name);
-    let folded: Vec<u8> = last
-        .iter()
-        .filter(|&&b| b != b'_' && b != b'-')
-        .map(u8::to_ascii_lowercase)
-        .collect();
-    const ENDINGS: &[&[u8]] = &[
+    const NAMES: &[&[u8]] = &[
         b"nexttoken",
         b"nextmarker",
         b"nextcursor",
         b"nextkey",
         b"nextlink",
         b"nextpage",
-        b"pagetoken",
+        b"nextpagetoken",
+        b"prevpagetoken",
+        b"previouspagetoken",
         b"continuationtoken",
         b"paginationtoken",
         b"startingtoken",
@@ -364,7 +365,31 @@ pub fn is_pagination_name(name: &[u8]) -> bool {
         b"lastevaluatedkey",
         b"exclusivestartkey",
     ];
-    ENDINGS.iter().any(|e| folded.ends_with(e))
+    let last = name.rsplit(|&b| b == b'.').next().unwrap_or(name);
+    // Where each word starts: after a separator, or at a capital that follows a lower-case
+    // letter or a digit.
+    let starts: Vec<usize> = (0..last.len())
+        .filter(|&i| {
+            let b = last[i];
+            if matches!(b, b'_' | b'-') {
+                return false;
+            }
+            i == 0
+                || matches!(last[i - 1], b'_' | b'-')
+                || (b.is_ascii_uppercase()
+                    && (last[i - 1].is_ascii_lowercase() || last[i - 1].is_ascii_digit()))
+        })
+        .collect();
+    starts.iter().any(|&start| {
+        let folded: Vec<u8> = last[start..]
+            .iter()
+            .filter(|&&b| b != b'_' && b != b'-')
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        // `page_token` alone is the request parameter; after another word it may be a
+        // page's credential (`FB_PAGE_TOKEN`).
+        NAMES.contains(&folded.as_slice()) || (start == 0 && folded == b"pagetoken")
+    })
 }
 
 /// Whether the value at `secret` is part of an Amazon Resource Name
@@ -870,10 +895,20 @@ mod tests {
             "NextMarker",
             "LastEvaluatedKey",
             "startingToken",
+            "NEXT_PAGE_TOKEN",
+            "listing.nextPageToken",
+            "Search-Cursor",
+            "ExclusiveStartKey",
         ] {
             assert!(is_pagination_name(name.as_bytes()), "{name}");
         }
         for name in [
+            "statuspage_token",
+            "STATUSPAGE_TOKEN",
+            "FB_PAGE_TOKEN",
+            "statuspageToken",
+            "bookmarker",
+            "watermarker_key",
             "NEXTAUTH_SECRET",
             "NEXT_PUBLIC_API_TOKEN",
             "access_token",

@@ -379,6 +379,25 @@ fn pagination_tokens_are_not_credentials() {
 }
 
 #[test]
+fn a_name_that_only_ends_in_a_pagination_word_is_a_credential() {
+    const HEX: &str = "1a15d39541bdff223bdcac83bf5191d4";
+    for text in [
+        format!("statuspage_token = \"{HEX}\"\n"),
+        format!("FB_PAGE_TOKEN={HEX}\n"),
+    ] {
+        let outcome = scan("config/settings.py", &text);
+        assert_eq!(found(&outcome).len(), 1, "{text}: {:?}", reasons(&outcome));
+    }
+    for text in [
+        format!("page_token = \"{HEX}\"\n"),
+        format!("NEXT_PAGE_TOKEN={HEX}\n"),
+    ] {
+        let outcome = scan("config/settings.py", &text);
+        assert!(outcome.findings.is_empty(), "{text}");
+    }
+}
+
+#[test]
 fn arns_that_name_a_secret_are_not_secrets() {
     let text =
         "SecretId: arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/payments-db-Xy12Ab\n";
