@@ -168,8 +168,6 @@ const REFERENCE_PARTS: &[&str] = &[
     "${",
     "{{",
     "}}",
-    "%s",
-    "%d",
     "os.environ",
     "os.getenv",
     "getenv(",
@@ -237,13 +235,13 @@ impl Filters {
     }
 
     /// Whether `value` refers to another value by syntax: `${X}`, `$X`, `%(x)s`,
-    /// `os.environ[...]`, `process.env.X`, `{{ x }}`.
+    /// `os.environ[...]`, `process.env.X`, `{{ x }}`, or a format string (`Bearer %s`).
     pub fn syntax_reference(&self, value: &[u8]) -> Option<DropReason> {
         let is_variable = value.first() == Some(&b'$')
             && value
                 .get(1)
                 .is_some_and(|&b| b == b'{' || b == b'(' || b.is_ascii_uppercase() || b == b'_');
-        let is_format = value.starts_with(b"%(");
+        let is_format = value.starts_with(b"%(") || is_format_string(value);
         (is_variable || is_format || self.references.is_match(value))
             .then_some(DropReason::Reference)
     }
@@ -288,6 +286,54 @@ impl Filters {
         }
         shape(body(value)).and_then(reason)
     }
+}
+
+/// Whether `value` is a format string whose directives (`%s`, `%d`, `%(name)s`) a value fills
+/// in: `Bearer %s`, `%(password)s`, `postgres://%s:%s@%s/%s`. A long value whose text around
+/// the directives is random (high entropy, not a URL, not a sentence) is a generated secret
+/// that happens to hold `%s` or `%d`, as Django secret keys and WordPress salts may.
+pub fn is_format_string(value: &[u8]) -> bool {
+    let mut directives = 0;
+    let mut literal = Vec::with_capacity(value.len());
+    let mut i = 0;
+    while i < value.len() {
+        if value[i] == b'%' {
+            match value.get(i + 1) {
+                Some(b's' | b'd' | b'r' | b'v' | b'i') => {
+                    directives += 1;
+                    i += 2;
+                    continue;
+                }
+                Some(b'(') => {
+                    let rest = &value[i + 2..];
+                    let close = rest.iter().position(|&b| b == b')');
+                    if let Some(close) = close
+                        && close > 0
+                        && rest[..close]
+                            .iter()
+                            .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                        && matches!(rest.get(close + 1), Some(b's' | b'd' | b'r'))
+                    {
+                        directives += 1;
+                        i += close + 4;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+        }
+        literal.push(value[i]);
+        i += 1;
+    }
+    if directives == 0 {
+        return false;
+    }
+    let spaces = literal.iter().filter(|b| b.is_ascii_whitespace()).count();
+    let random = value.len() >= 40
+        && spaces <= 2
+        && memchr::memmem::find(value, b"://").is_none()
+        && entropy(&literal) >= 4.3;
+    !random
 }
 
 /// Whether `value` is an instruction or a description written as a slug
@@ -804,6 +850,43 @@ mod tests {
                 .reference(b"client.oauth2Client.sha256_digest")
                 .is_some()
         );
+    }
+
+    #[test]
+    fn format_strings_are_short_or_mostly_literal() {
+        for value in [
+            "Bearer %s",
+            "%(password)s",
+            "%s:%s",
+            "user_%d",
+            "token=%v",
+            "postgres://%s:%s@%s:%d/%s?sslmode=require",
+            "https://api.example.com/v1/users/%s/tokens?key=%s",
+            "Failed to refresh the access token for account %s: %s",
+            "Authorization: Bearer %(token)s for user %(user)s",
+        ] {
+            assert!(is_format_string(value.as_bytes()), "{value}");
+            assert!(
+                Filters::default().reference(value.as_bytes()).is_some(),
+                "{value}"
+            );
+        }
+        for value in [
+            // A Django secret key and a WordPress salt that hold `%s`/`%d` by chance.
+            "wmj$e#l-aetf4_kqay4!871@=%sz0s^vk4$*+lv!^r@z3j5(%t", // preflight:allow (synthetic test value)
+            "x@y6teze3^=6&ukc9*8%a1l*u%d2h3s*p5v9ndos!qvg%=wlqm", // preflight:allow (synthetic test value)
+            "AL*xB1biv_-vW)?p/b tGRkFuVMy?;cKkv[fq%d/:]o@NkWKUt,xaESEgIMo/u-", // preflight:allow (synthetic test value)
+            "k3%(x9z#q",
+            "100%",
+        ] {
+            assert!(!is_format_string(value.as_bytes()), "{value}");
+            assert!(
+                Filters::default()
+                    .syntax_reference(value.as_bytes())
+                    .is_none(),
+                "{value}"
+            );
+        }
     }
 
     #[test]

@@ -435,3 +435,20 @@ fn instructions_written_as_slugs_are_placeholders() {
         assert!(outcome.findings.is_empty(), "{text}: {:?}", found(&outcome));
     }
 }
+
+#[test]
+fn random_keys_that_hold_a_format_directive_are_secrets() {
+    const KEY: &str = "=3+usz3ya4ekpxq*q(l89j%s-*50bqysyq9vg&+c=m3ue!jo3h";
+    let outcome = scan("app/settings.py", &format!("SECRET_KEY = '{KEY}'\n"));
+    assert_eq!(found(&outcome).len(), 1, "{:?}", reasons(&outcome));
+    assert_eq!(found(&outcome)[0].1, KEY);
+    for text in [
+        "AUTH_HEADER_TOKEN = 'Bearer %s'\n",
+        "SECRET_KEY = '%(secret_key)s'\n",
+        "DATABASE_PASSWORD = \"%s\" % os.environ['PW']\n",
+        "api_token = \"https://api.acme.io/v2/tokens/%s?account=%d&region=%s\"\n",
+    ] {
+        let outcome = scan("app/settings.py", text);
+        assert!(outcome.findings.is_empty(), "{text}: {:?}", found(&outcome));
+    }
+}
