@@ -32,8 +32,8 @@ fuzz_target!(|data: &[u8]| {
         development: false,
         target: None,
     };
-    let (findings, _) = dockerfile::check(&parsed, &ctx);
-    for finding in &findings {
+    let checked = dockerfile::check(&parsed, &ctx);
+    for finding in &checked.findings {
         let line = finding.location.line.expect("a line");
         assert!(line >= 1 && line <= lines);
     }

@@ -147,6 +147,7 @@ impl Check for ContainersCheck {
             };
             let result = compose::check(text, &source, tracked.as_ref());
             outcome.findings.extend(result.findings);
+            outcome.facts.extend(result.facts);
             outcome.warnings.extend(result.warnings);
             for build in result.builds {
                 contexts
@@ -171,9 +172,10 @@ impl Check for ContainersCheck {
                 development: names::is_development(&shown),
                 target: target.as_deref(),
             };
-            let (findings, warnings) = dockerfile::check(&parsed, &ctx);
-            outcome.findings.extend(findings);
-            outcome.warnings.extend(warnings);
+            let checked = dockerfile::check(&parsed, &ctx);
+            outcome.findings.extend(checked.findings);
+            outcome.facts.extend(checked.facts);
+            outcome.warnings.extend(checked.warnings);
         }
         outcome
     }

@@ -5,10 +5,14 @@
 //! it is about. Both syntaxes compose accepts are read: `environment:` as a map or a list of
 //! `NAME=value`, `ports:` as `"[ip:][host:]container[/proto]"` strings or as mappings with
 //! `target`, `published` and `host_ip`, `volumes:` and `env_file:` likewise.
+//!
+//! What a deployed file does right is kept as facts, the checklist's evidence: a database port
+//! bound to loopback or not published at all, a secret taken from a variable, an env file git
+//! does not track, a pinned image, and no service with host privileges.
 
 use std::path::{Path, PathBuf};
 
-use preflight_findings::{Finding, Warning};
+use preflight_findings::{Fact, Finding, Warning};
 
 use crate::codes::{
     COMPOSE_CAPABILITY, COMPOSE_DOCKER_SOCKET, COMPOSE_ENV_FILE_TRACKED, COMPOSE_HOST_NETWORK,
@@ -48,6 +52,33 @@ const DATA_PORTS: &[(u32, &str)] = &[
     (8123, "ClickHouse"),
 ];
 
+/// Images of databases, caches and brokers (the last part of the name, before the tag), for
+/// the fact that such a service publishes no port.
+const DATA_IMAGES: &[&str] = &[
+    "postgres",
+    "postgis",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "redis",
+    "valkey",
+    "memcached",
+    "rabbitmq",
+    "elasticsearch",
+    "opensearch",
+    "couchdb",
+    "cassandra",
+    "clickhouse-server",
+];
+
+/// The codes whose absence from a whole file the host-privilege fact records.
+const HOST_PRIVILEGES: &[&str] = &[
+    COMPOSE_PRIVILEGED,
+    COMPOSE_CAPABILITY,
+    COMPOSE_DOCKER_SOCKET,
+    COMPOSE_HOST_NETWORK,
+];
+
 /// Capabilities that let a container take over its host.
 const HOST_CAPABILITIES: &[&str] = &["ALL", "SYS_ADMIN", "SYS_MODULE"];
 
@@ -67,6 +98,8 @@ pub struct Build {
 pub struct ComposeOutcome {
     /// The findings.
     pub findings: Vec<Finding>,
+    /// What passed, as evidence (none for a development file).
+    pub facts: Vec<Fact>,
     /// Problems reading the file.
     pub warnings: Vec<Warning>,
     /// The Dockerfiles its services build.
@@ -99,12 +132,14 @@ pub fn check(text: &str, source: &Source<'_>, tracked: Option<&Tracked>) -> Comp
         }
     };
     let mut emit = Emitter::new(source.shown, source.development);
+    let mut service_count = 0;
     for &root in &doc.roots {
         let Some(services) = doc.get(root, "services") else {
             continue;
         };
         for (name, service) in doc.entries(services) {
             if doc.is_mapping(service) {
+                service_count += 1;
                 let ctx = Service {
                     doc: &doc,
                     name: &name,
@@ -121,7 +156,19 @@ pub fn check(text: &str, source: &Source<'_>, tracked: Option<&Tracked>) -> Comp
             "merge keys nest too deeply or too often; some inherited settings were not checked",
         ));
     }
+    if service_count > 0 && !HOST_PRIVILEGES.iter().any(|code| emit.reported(code)) {
+        let message = format!(
+            "{}: none is privileged, adds a host-level capability, mounts the Docker socket or shares the host's network",
+            if service_count == 1 {
+                "1 service".to_string()
+            } else {
+                format!("{service_count} services")
+            }
+        );
+        emit.fact(COMPOSE_PRIVILEGED, None, message);
+    }
     out.findings = emit.findings;
+    out.facts = emit.facts;
     out
 }
 
@@ -188,6 +235,16 @@ impl Service<'_> {
             }
         }
         for (name, value, line) in pairs {
+            if names::name_kind(&name) == names::NameKind::Secret && names::is_reference(&value) {
+                emit.fact(
+                    COMPOSE_SECRET_IN_ENVIRONMENT,
+                    Some(line),
+                    format!(
+                        "service `{}` takes `{name}` from a variable, not a literal",
+                        self.name
+                    ),
+                );
+            }
             if names::is_literal_secret(&name, &value) {
                 emit.push(
                     COMPOSE_SECRET_IN_ENVIRONMENT,
@@ -205,6 +262,18 @@ impl Service<'_> {
 
     fn ports(&self, emit: &mut Emitter<'_>) {
         let Some(ports) = self.get("ports").and_then(|id| self.doc.items(id)) else {
+            if let Some((image, line)) = self.scalar("image")
+                && is_data_image(image)
+            {
+                emit.fact(
+                    COMPOSE_PORT_PUBLISHED,
+                    Some(line),
+                    format!(
+                        "service `{}` (`{image}`) publishes no port; other services reach it on the compose network",
+                        self.name
+                    ),
+                );
+            }
             return;
         };
         for &item in ports {
@@ -232,15 +301,23 @@ impl Service<'_> {
                 continue;
             };
             let Some(publish) = publish else { continue };
-            if !publish.all_interfaces {
-                continue;
-            }
             let Some(&(port, what)) = DATA_PORTS
                 .iter()
                 .find(|(p, _)| (publish.ports.0..=publish.ports.1).contains(p))
             else {
                 continue;
             };
+            if !publish.all_interfaces {
+                emit.fact(
+                    COMPOSE_PORT_PUBLISHED,
+                    Some(line),
+                    format!(
+                        "service `{}` publishes {what} (container port {port}) on one address only (`{shown}`)",
+                        self.name
+                    ),
+                );
+                continue;
+            }
             emit.push(
                 COMPOSE_PORT_PUBLISHED,
                 Some(line),
@@ -347,7 +424,18 @@ impl Service<'_> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if crate::context::is_example_name(&name) || !tracked.contains(&file) {
+            if crate::context::is_example_name(&name) {
+                continue;
+            }
+            if !tracked.contains(&file) {
+                emit.fact(
+                    COMPOSE_ENV_FILE_TRACKED,
+                    Some(line),
+                    format!(
+                        "service `{}` reads `env_file: {path}`, which git does not track",
+                        self.name
+                    ),
+                );
                 continue;
             }
             emit.push_for(
@@ -405,7 +493,11 @@ impl Service<'_> {
         let what = match names::image_pin(image) {
             Pin::NoTag => "no tag",
             Pin::Latest => "the `latest` tag",
-            Pin::Pinned | Pin::Unknown => return,
+            Pin::Pinned => {
+                let message = format!("service `{}` runs the pinned image `{image}`", self.name);
+                return emit.fact(IMAGE_UNPINNED, Some(line), message);
+            }
+            Pin::Unknown => return,
         };
         emit.push(
             IMAGE_UNPINNED,
@@ -418,6 +510,14 @@ impl Service<'_> {
             "pin a version tag (`postgres:16.4`) or a digest (`@sha256:...`) and update it on purpose",
         );
     }
+}
+
+/// Whether an image reference names a database, cache or broker image.
+fn is_data_image(image: &str) -> bool {
+    let name = image.split(['@']).next().unwrap_or(image);
+    let name = name.rsplit('/').next().unwrap_or(name);
+    let name = name.split(':').next().unwrap_or(name);
+    DATA_IMAGES.contains(&name.to_ascii_lowercase().as_str())
 }
 
 /// A published port range and whether it is bound to every interface.

@@ -1,17 +1,22 @@
-//! Findings of one file, graded for the file's purpose.
+//! Findings of one file, graded for the file's purpose, and the facts of what it does right.
 
-use preflight_findings::{Finding, Location, Severity};
+use preflight_findings::{Fact, Finding, Location, Severity};
 
 use crate::codes::severity_of;
 
 /// Collects the findings of one file. In a development file every finding is lowered to
 /// [`Severity::Low`] and says so.
+///
+/// It also collects facts: what passed, as the checklist's evidence. A development file's
+/// facts are not kept, since what a laptop setup does right says nothing of a deployment.
 #[derive(Debug)]
 pub struct Emitter<'a> {
     path: &'a str,
     development: bool,
     /// The findings so far.
     pub findings: Vec<Finding>,
+    /// The facts so far.
+    pub facts: Vec<Fact>,
 }
 
 impl<'a> Emitter<'a> {
@@ -21,6 +26,32 @@ impl<'a> Emitter<'a> {
             path,
             development,
             findings: Vec::new(),
+            facts: Vec::new(),
+        }
+    }
+
+    /// Records that the file passes `code` at `line` (or as a whole): `message` says what was
+    /// seen, never a secret value. Nothing is kept for a development file.
+    pub fn fact(&mut self, code: &str, line: Option<u32>, message: String) {
+        if !self.development {
+            let location = self.location(line);
+            self.facts.push(Fact::new(code, location, message));
+        }
+    }
+
+    /// Whether a finding of `code` was emitted.
+    pub fn reported(&self, code: &str) -> bool {
+        self.findings.iter().any(|f| f.id == code)
+    }
+
+    fn location(&self, line: Option<u32>) -> Location {
+        let location = match line {
+            Some(line) => Location::file(self.path, line, 1),
+            None => Location::whole(preflight_findings::LocationKind::File, self.path),
+        };
+        Location {
+            column: None,
+            ..location
         }
     }
 
@@ -65,14 +96,7 @@ impl<'a> Emitter<'a> {
             severity = Severity::Low;
             message.push_str(&format!(" ({reason}, so graded low)"));
         }
-        let location = match line {
-            Some(line) => Location::file(self.path, line, 1),
-            None => Location::whole(preflight_findings::LocationKind::File, self.path),
-        };
-        let location = Location {
-            column: None,
-            ..location
-        };
+        let location = self.location(line);
         self.findings
             .push(Finding::new(code, severity, message, location, key).with_help(help));
     }

@@ -55,6 +55,33 @@ fn expect(outcome: &Outcome, expected: &[(&str, &str, u32)]) {
     assert_eq!(found(outcome), want, "warnings: {:?}", outcome.warnings);
 }
 
+/// (code, path, line) of every fact, sorted.
+fn facts(outcome: &Outcome) -> Vec<(String, String, u32)> {
+    let mut out: Vec<_> = outcome
+        .facts
+        .iter()
+        .map(|f| {
+            (
+                f.id.clone(),
+                f.location.path.clone(),
+                f.location.line.unwrap_or(0),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The message of the fact of `code` at `line`.
+fn fact_at(outcome: &Outcome, code: &str, line: u32) -> String {
+    outcome
+        .facts
+        .iter()
+        .find(|f| f.id == code && f.location.line == Some(line))
+        .map(|f| f.message.clone())
+        .unwrap_or_else(|| panic!("no {code} fact at line {line}: {:?}", facts(outcome)))
+}
+
 fn assert_no_secret_values(outcome: &Outcome) {
     let text = format!("{:?}", outcome);
     for secret in [
@@ -171,6 +198,9 @@ services:
     );
     assert_no_secret_values(&outcome);
     assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+    // Only what passed is evidence: the pinned images, nothing about privileges or ports.
+    let pinned = |line| ("container.image-unpinned".to_string(), f.to_string(), line);
+    assert_eq!(facts(&outcome), vec![pinned(20), pinned(33), pinned(39)]);
 }
 
 #[test]
@@ -222,6 +252,43 @@ volumes:
     let outcome = run(dir.path());
     expect(&outcome, &[]);
     assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+
+    // What passed is evidence at its line.
+    let port = "container.compose-port-published";
+    assert_eq!(
+        fact_at(&outcome, port, 14),
+        "service `db` publishes PostgreSQL (container port 5432) on one address only (`127.0.0.1:5432:5432`)"
+    );
+    assert!(fact_at(&outcome, port, 20).contains("Redis"));
+    assert!(fact_at(&outcome, port, 23).contains("Memcached"));
+    assert_eq!(
+        fact_at(&outcome, "container.compose-secret-in-environment", 8),
+        "service `db` takes `POSTGRES_PASSWORD` from a variable, not a literal"
+    );
+    assert!(
+        fact_at(&outcome, "container.image-unpinned", 25).contains("ghcr.io/example/web:1.4.2")
+    );
+    let privileges: Vec<_> = outcome
+        .facts
+        .iter()
+        .filter(|f| f.id == "container.compose-privileged")
+        .collect();
+    assert_eq!(privileges.len(), 1, "{:?}", facts(&outcome));
+    assert_eq!(privileges[0].location.line, None, "about the whole file");
+    assert!(
+        privileges[0]
+            .message
+            .starts_with("3 services: none is privileged")
+    );
+
+    // A database that publishes no port at all is evidence too.
+    let internal = project(&[(
+        "compose.yaml",
+        b"services:\n  db:\n    image: postgres:16.4\n    expose: [\"5432\"]\n",
+    )]);
+    let outcome = run(internal.path());
+    expect(&outcome, &[]);
+    assert!(fact_at(&outcome, port, 3).contains("publishes no port"));
 }
 
 #[test]
@@ -258,6 +325,19 @@ fn env_file_tracked_by_git_is_reported_only_in_a_repository() {
         )],
     );
     assert_no_secret_values(&outcome);
+    // The env file git does not track is evidence; the tracked one is not.
+    assert_eq!(
+        fact_at(&outcome, "container.compose-env-file-tracked", 6),
+        "service `web` reads `env_file: ./config/.env.local`, which git does not track"
+    );
+    assert_eq!(
+        outcome
+            .facts
+            .iter()
+            .filter(|f| f.id == "container.compose-env-file-tracked")
+            .count(),
+        1
+    );
 
     // A compose file in a subdirectory names the file relative to itself.
     let nested = project(&[
@@ -340,6 +420,28 @@ fn multi_stage_dockerfiles_judge_the_final_stage_user() {
             ("container.dockerfile-root-user", "rootlast/Dockerfile", 4),
         ],
     );
+    let users: Vec<(String, u32)> = facts(&outcome)
+        .into_iter()
+        .filter(|(code, _, _)| code == "container.dockerfile-root-user")
+        .map(|(_, path, line)| (path, line))
+        .collect();
+    assert_eq!(
+        users,
+        [
+            ("distroless/Dockerfile".to_string(), 2),
+            ("inherits/Dockerfile".to_string(), 2),
+            ("quiet/Dockerfile".to_string(), 8),
+        ]
+    );
+    let quiet = outcome
+        .facts
+        .iter()
+        .find(|f| f.location.path == "quiet/Dockerfile" && f.id == "container.dockerfile-root-user")
+        .expect("the quiet Dockerfile's user");
+    assert_eq!(
+        quiet.message,
+        "the final stage runs as `USER app`, not root"
+    );
 }
 
 #[test]
@@ -416,6 +518,31 @@ fn env_files_copied_into_the_image() {
     assert_eq!(severity("bare/Dockerfile"), Some(Severity::High));
     assert_eq!(severity("weak/Dockerfile"), Some(Severity::Low));
     assert_eq!(severity("explicit/Dockerfile"), Some(Severity::High));
+    // A whole-context copy whose .dockerignore keeps `.env*` out is evidence at the COPY.
+    let ignored: Vec<(String, u32)> = facts(&outcome)
+        .into_iter()
+        .filter(|(code, _, _)| code == "container.dockerignore-env")
+        .map(|(_, path, line)| (path, line))
+        .collect();
+    assert_eq!(
+        ignored,
+        [
+            ("guarded/Dockerfile".to_string(), 3),
+            ("specific/api.Dockerfile".to_string(), 3),
+        ]
+    );
+    let guarded = outcome
+        .facts
+        .iter()
+        .find(|f| f.id == "container.dockerignore-env" && f.location.path == "guarded/Dockerfile")
+        .expect("the guarded Dockerfile");
+    assert!(
+        guarded
+            .message
+            .ends_with("its `.dockerignore` excludes `.env*`"),
+        "{}",
+        guarded.message
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use preflight_findings::Severity;
 use preflight_framework::DjangoCheck;
 
-use crate::util::{found, message, project, run};
+use crate::util::{fact_messages, fact_places, found, line_in, message, project, run};
 
 const APPS_SAFE: &str = r#"INSTALLED_APPS = [
     "django.contrib.admin",
@@ -133,6 +133,75 @@ fn safe_single_file_settings_stay_quiet() {
     assert_eq!(found(&outcome), Vec::<String>::new());
     assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
     assert_eq!(outcome.stats.scanned, 1);
+
+    // Each setting that passed is evidence at its own line.
+    let at = |code: &str, needle: &str| {
+        format!(
+            "django-settings.{code} mysite/settings.py:{}",
+            line_in(&settings, needle)
+        )
+    };
+    let places = fact_places(&outcome);
+    for expected in [
+        at("debug", "DEBUG = env.bool"),
+        at("allowed-hosts", "ALLOWED_HOSTS ="),
+        at("security-middleware", "MIDDLEWARE ="),
+        at("hsts-short", "SECURE_HSTS_SECONDS ="),
+        at("hsts-subdomains", "SECURE_HSTS_INCLUDE_SUBDOMAINS"),
+        at("hsts-preload", "SECURE_HSTS_PRELOAD"),
+        at("ssl-redirect", "SECURE_SSL_REDIRECT"),
+        at("session-cookie-secure", "SESSION_COOKIE_SECURE"),
+        at("csrf-cookie-secure", "CSRF_COOKIE_SECURE"),
+        at("session-age", "SESSION_COOKIE_AGE"),
+        at("x-frame-options", "X_FRAME_OPTIONS"),
+        at("referrer-policy", "SECURE_REFERRER_POLICY"),
+        at("password-validators", "AUTH_PASSWORD_VALIDATORS"),
+        at("password-min-length", "AUTH_PASSWORD_VALIDATORS"),
+        at("password-common", "AUTH_PASSWORD_VALIDATORS"),
+        at("login-lockout", "INSTALLED_APPS"),
+        at("upload-limits", "DATA_UPLOAD_MAX_MEMORY_SIZE"),
+        at("weak-password-hasher", "PASSWORD_HASHERS"),
+        at("database-sslmode", "DATABASES ="),
+        at("cors-all-origins", "CORS_ALLOWED_ORIGINS"),
+        at("logging-debug", "LOGGING ="),
+        // Absent settings whose Django default is safe are evidence at the module.
+        "django-settings.session-cookie-httponly mysite/settings.py:-".to_string(),
+        "django-settings.content-type-nosniff mysite/settings.py:-".to_string(),
+        "django-settings.cross-origin-opener-policy mysite/settings.py:-".to_string(),
+    ] {
+        assert!(places.contains(&expected), "{expected} not in {places:#?}");
+    }
+    assert_eq!(
+        fact_messages(&outcome, "django-settings.hsts-short"),
+        ["`SECURE_HSTS_SECONDS = 31536000` (365 days)"]
+    );
+    assert_eq!(
+        fact_messages(&outcome, "django-settings.session-cookie-secure"),
+        ["`SESSION_COOKIE_SECURE = True`"]
+    );
+    assert_eq!(
+        fact_messages(&outcome, "django-settings.password-min-length"),
+        ["`MinimumLengthValidator` asks for at least 12 characters"]
+    );
+    assert_eq!(
+        fact_messages(&outcome, "django-settings.database-sslmode"),
+        ["DATABASES[\"default\"] OPTIONS ask for `sslmode=verify-full`"]
+    );
+    assert_eq!(
+        fact_messages(&outcome, "django-settings.session-age"),
+        ["`SESSION_COOKIE_AGE = 28800` (8 hours)"]
+    );
+    let debug = fact_messages(&outcome, "django-settings.debug");
+    assert_eq!(debug.len(), 1, "{debug:?}");
+    assert!(
+        debug[0].starts_with("`DEBUG = False` (the default in the code"),
+        "{debug:?}"
+    );
+    // The key is read from the environment with no default: nothing of it is known or shown.
+    assert_eq!(
+        fact_messages(&outcome, "django-settings.secret-key-insecure"),
+        ["SECRET_KEY is read from `DJANGO_SECRET_KEY` with no default in the code"]
+    );
 }
 
 /// Every other problem, planted once in a single-file settings.py.
@@ -192,6 +261,15 @@ LOGGING = {"version": 1, "loggers": {"django.db.backends": {"level": "DEBUG"}}}
     ];
     expected.sort();
     assert_eq!(found(&outcome), expected);
+    // No setting is both a finding and evidence.
+    for fact in &outcome.facts {
+        assert!(
+            !outcome.findings.iter().any(|f| f.id == fact.id),
+            "{} is both reported and recorded as passing: {}",
+            fact.id,
+            fact.message
+        );
+    }
     let hasher = outcome
         .findings
         .iter()
@@ -214,6 +292,7 @@ fn a_short_key_is_weak_and_a_long_random_one_is_not() {
     let text = message(&outcome, "django-settings.secret-key-weak");
     assert!(text.contains("20 characters"), "{text}");
     assert!(!text.contains("WLL8c8"), "{text}");
+    assert!(fact_messages(&outcome, "django-settings.secret-key-weak").is_empty());
     let strong = project(&[(
         "settings.py",
         "SECRET_KEY = \"0G(-=p3x(kAcAd!d)9sb*nhvrr!@#3*-51pi8Z7-7Gn(Cm%93B\"\nINSTALLED_APPS = []\nSECURE_HSTS_SECONDS = 31536000\n",
@@ -223,6 +302,18 @@ fn a_short_key_is_weak_and_a_long_random_one_is_not() {
         !found(&outcome).iter().any(|f| f.contains("secret-key")),
         "{:?}",
         found(&outcome)
+    );
+    let measured = fact_messages(&outcome, "django-settings.secret-key-weak");
+    assert_eq!(
+        measured,
+        ["SECRET_KEY has 50 characters, 34 of them distinct (value not shown)"]
+    );
+    assert!(
+        outcome
+            .facts
+            .iter()
+            .all(|f| !f.message.contains("0G(-=p3x")),
+        "the key is never quoted"
     );
 }
 
@@ -274,6 +365,22 @@ fn cookiecutter_layout_judges_production_through_its_env_files() {
     assert!(
         redirect.contains("DJANGO_SECURE_SSL_REDIRECT as set in .envs/.production/.django line 1"),
         "{redirect}"
+    );
+    // Safe by its default in the code but not as production sets it: a finding, no evidence.
+    assert!(fact_messages(&outcome, "django-settings.ssl-redirect").is_empty());
+    assert!(fact_messages(&outcome, "django-settings.logging-debug").is_empty());
+    // Inherited evidence names the base module's line and the module that inherits it.
+    let validators = fact_messages(&outcome, "django-settings.password-common");
+    assert_eq!(validators.len(), 1, "{validators:?}");
+    assert!(
+        validators[0].ends_with("; config/settings/production.py inherits it"),
+        "{validators:?}"
+    );
+    assert!(
+        fact_places(&outcome)
+            .contains(&"django-settings.hsts-short config/settings/production.py:10".to_string()),
+        "{:?}",
+        fact_places(&outcome)
     );
 }
 

@@ -3,7 +3,7 @@
 use preflight_findings::Severity;
 use preflight_framework::FastApiCheck;
 
-use crate::util::{found, message, project, run, write};
+use crate::util::{fact_messages, fact_places, found, message, project, run, write};
 
 /// The scenario: `CORSMiddleware(allow_origins=["*"], allow_credentials=True)`.
 #[test]
@@ -80,6 +80,31 @@ fn safe_apps_stay_quiet() {
     let outcome = run(&FastApiCheck::new(), dir.path());
     assert_eq!(found(&outcome), Vec::<String>::new());
     assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+
+    // What passed is evidence at its line; development files and tests give none.
+    assert_eq!(
+        fact_places(&outcome),
+        vec![
+            "fastapi.cors-any-origin app/main.py:8",
+            "fastapi.debug app/frontend.py:2",
+            "fastapi.debug app/frontend.py:4",
+            "fastapi.debug app/main.py:6",
+            "fastapi.docs-exposed app/frontend.py:2",
+            "fastapi.docs-exposed app/frontend.py:4",
+            "fastapi.docs-exposed app/main.py:6",
+            "fastapi.reload-in-deploy Dockerfile:2",
+        ]
+    );
+    assert_eq!(
+        fact_messages(&outcome, "fastapi.cors-any-origin"),
+        [
+            "CORSMiddleware allows one listed origin (the default in the code, used when CORS_ORIGINS is unset)"
+        ]
+    );
+    assert_eq!(
+        fact_messages(&outcome, "fastapi.reload-in-deploy"),
+        ["uvicorn starts without --reload or --debug"]
+    );
 }
 
 #[test]
@@ -103,6 +128,11 @@ fn development_servers_in_deployment_files() {
             "fastapi.reload-in-deploy Procfile:1",
             "fastapi.reload-in-deploy docker-compose.yml:7",
         ]
+    );
+    assert!(
+        fact_places(&outcome).is_empty(),
+        "a file that reloads is no evidence: {:?}",
+        fact_places(&outcome)
     );
 }
 

@@ -4,11 +4,14 @@
 //! `FROM` an earlier one inherits that stage's `USER`. `COPY`/`ADD` sources are judged against
 //! the build context on disk and its `.dockerignore`; sources taken `--from` another stage or
 //! image are not in the context and are skipped.
+//!
+//! What passes is kept as facts, the checklist's evidence: the user the run stage ends as, a
+//! `.dockerignore` that keeps `.env*` out of a whole-context copy, pinned base images.
 
 use std::path::Path;
 use std::sync::LazyLock;
 
-use preflight_findings::{Finding, Warning};
+use preflight_findings::{Fact, Finding, Warning};
 use regex::Regex;
 
 use super::parse::{Dockerfile, Instruction, json_form, words};
@@ -83,8 +86,19 @@ struct Stage {
     user: Option<(String, u32)>,
 }
 
-/// Findings and warnings for one Dockerfile.
-pub fn check(file: &Dockerfile, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Warning>) {
+/// What one Dockerfile yields.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The findings.
+    pub findings: Vec<Finding>,
+    /// What passed, as evidence (none for a development file).
+    pub facts: Vec<Fact>,
+    /// Problems reading the file or its `.dockerignore`.
+    pub warnings: Vec<Warning>,
+}
+
+/// Findings, facts and warnings for one Dockerfile.
+pub fn check(file: &Dockerfile, ctx: &Context<'_>) -> Checked {
     let mut emit = Emitter::new(ctx.shown, ctx.development);
     let mut warnings: Vec<Warning> = file
         .problems
@@ -126,10 +140,23 @@ pub fn check(file: &Dockerfile, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Warning
         }
     }
     if let Some(line) = whole_context_copy
-        && !ignore
-            .as_ref()
-            .is_some_and(DockerIgnore::excludes_env_files)
+        && let Some(ignore) = &ignore
+        && ignore.excludes_env_files()
     {
+        let name = ignore
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        emit.fact(
+            DOCKERIGNORE_ENV,
+            Some(line),
+            format!(
+                "copies the whole build context ({}), and its `{name}` excludes `.env*`",
+                context::shown_dir(ctx.context)
+            ),
+        );
+    } else if let Some(line) = whole_context_copy {
         let what = match &ignore {
             Some(_) => "its .dockerignore does not exclude `.env*`",
             None => "it has no .dockerignore",
@@ -157,7 +184,11 @@ pub fn check(file: &Dockerfile, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Warning
     if let Some(stage) = run_stage {
         root_user(stage, &stages, &mut emit);
     }
-    (emit.findings, warnings)
+    Checked {
+        findings: emit.findings,
+        facts: emit.facts,
+        warnings,
+    }
 }
 
 fn from(ins: &Instruction, stages: &[Stage], emit: &mut Emitter<'_>) -> Stage {
@@ -186,6 +217,12 @@ fn from(ins: &Instruction, stages: &[Stage], emit: &mut Emitter<'_>) -> Stage {
                 &format!("from:{lower}"),
                 format!("`FROM {base}` uses {what}, so each build may start from a different, unreviewed image"),
                 "pin a version tag (`python:3.12.7-slim`) or a digest (`@sha256:...`) and update it on purpose",
+            );
+        } else if pin == Pin::Pinned {
+            emit.fact(
+                IMAGE_UNPINNED,
+                Some(ins.line),
+                format!("`FROM {base}` is pinned"),
             );
         }
     }
@@ -241,13 +278,34 @@ fn root_user(last: &Stage, stages: &[Stage], emit: &mut Emitter<'_>) {
             ),
             HELP,
         ),
-        Some(_) => {}
+        Some((user, line)) => emit.fact(
+            DOCKERFILE_ROOT_USER,
+            Some(*line),
+            format!(
+                "the {} stage runs as `USER {user}`, not root",
+                stage_name(last)
+            ),
+        ),
         None => {
             let name = last.base.rsplit('/').next().unwrap_or(&last.base);
             let name = name.split([':', '@']).next().unwrap_or(name);
             if NON_ROOT_BASES.iter().any(|b| last.base.contains(b))
                 || STEP_DOWN_IMAGES.contains(&name)
             {
+                let how = if STEP_DOWN_IMAGES.contains(&name) {
+                    "whose entrypoint drops root before starting the server"
+                } else {
+                    "which runs as an unprivileged user"
+                };
+                emit.fact(
+                    DOCKERFILE_ROOT_USER,
+                    Some(last.from_line),
+                    format!(
+                        "the {} stage is built on `{}`, {how}",
+                        stage_name(last),
+                        last.base
+                    ),
+                );
                 return;
             }
             emit.push(

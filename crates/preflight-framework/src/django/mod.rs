@@ -26,6 +26,10 @@
 //! Each production module is evaluated twice: with every environment read at its default in
 //! the code, and, when the project has production env files, with their values
 //! ([`crate::envfiles`]). A finding from both is reported once.
+//!
+//! The settings that pass are kept as facts (the checklist's evidence), each once, and only
+//! for a code that no pass reported for that module: a value that is safe by its default in
+//! the code but not as the env files set it is a finding, not evidence.
 
 mod rules;
 
@@ -34,7 +38,7 @@ pub(crate) use rules::matches_anything;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use preflight_findings::{Check, Finding, Outcome, Project};
+use preflight_findings::{Check, Fact, Finding, Outcome, Project};
 
 use crate::envfiles::{self, EnvView};
 use crate::python::module::{Loader, is_development_module, resolve};
@@ -151,10 +155,10 @@ impl Check for DjangoCheck {
             judged.run(&mut loader, &candidates);
             warnings.append(&mut loader.warnings);
         }
-        let findings = judged.findings;
         let mut unique = HashSet::new();
         warnings.retain(|w| unique.insert(w.to_string()));
-        outcome.findings = findings;
+        outcome.facts = judged.facts();
+        outcome.findings = judged.findings;
         outcome.warnings = warnings;
         outcome
     }
@@ -175,18 +179,27 @@ fn star_closure(loader: &mut Loader<'_>, file: &Path) -> Vec<PathBuf> {
     seen
 }
 
-/// The findings of every pass, each reported once.
+/// The findings of every pass, each reported once, and the facts of every pass with the
+/// module each is about.
 #[derive(Default)]
 struct Judged {
     seen: HashSet<(String, preflight_findings::Location, Option<String>)>,
     findings: Vec<Finding>,
+    facts: Vec<(String, Fact)>,
+    /// Each code some pass reported for a module, with the module.
+    failed: HashSet<(String, String)>,
 }
 
 impl Judged {
     fn run(&mut self, loader: &mut Loader<'_>, candidates: &[PathBuf]) {
         for file in candidates {
             let module = loader.load(file);
-            for finding in rules::judge(&module.rel, &module.names, module.incomplete.is_some()) {
+            let (findings, facts) =
+                rules::judge(&module.rel, &module.names, module.incomplete.is_some());
+            self.facts
+                .extend(facts.into_iter().map(|f| (module.rel.clone(), f)));
+            for finding in findings {
+                self.failed.insert((finding.id.clone(), module.rel.clone()));
                 let key = (
                     finding.id.clone(),
                     finding.location.clone(),
@@ -198,6 +211,22 @@ impl Judged {
                 }
             }
         }
+    }
+}
+
+impl Judged {
+    /// The facts of every pass, each once, without those whose code some pass reported for
+    /// the same module.
+    fn facts(&self) -> Vec<Fact> {
+        let mut unique = HashSet::new();
+        self.facts
+            .iter()
+            .filter(|(module, fact)| !self.failed.contains(&(fact.id.clone(), module.clone())))
+            .filter(|(_, fact)| {
+                unique.insert((fact.id.clone(), fact.location.clone(), fact.message.clone()))
+            })
+            .map(|(_, fact)| fact.clone())
+            .collect()
     }
 }
 

@@ -4,10 +4,15 @@
 //! default) is not judged. A setting that is absent gets Django's default, and a finding about
 //! it names the module, unless the module may hold names the interpreter could not see (an
 //! unresolved star import), in which case absence proves nothing and is not reported.
+//!
+//! A setting that passes is recorded as a [`Fact`] under the code it answers, at its assignment
+//! (or at the module, when Django's safe default applies): the evidence a checklist shows
+//! for a passed item. Facts quote setting names and non-secret values only; of `SECRET_KEY`
+//! they give the length and the number of distinct characters.
 
 use std::collections::BTreeMap;
 
-use preflight_findings::{Finding, Location, LocationKind, Severity};
+use preflight_findings::{Fact, Finding, Location, LocationKind, Severity};
 
 use crate::codes::{self, severity_of};
 use crate::envfiles::EnvSource;
@@ -41,13 +46,19 @@ const LOCKOUT_APPS: &[&str] = &[
     "ratelimit",
 ];
 
-/// Every finding about the settings `names` of the production module `module`.
-pub fn judge(module: &str, names: &BTreeMap<String, Binding>, incomplete: bool) -> Vec<Finding> {
+/// Every finding about the settings `names` of the production module `module`, and the facts
+/// of the settings that passed.
+pub fn judge(
+    module: &str,
+    names: &BTreeMap<String, Binding>,
+    incomplete: bool,
+) -> (Vec<Finding>, Vec<Fact>) {
     let mut s = Settings {
         module,
         names,
         incomplete,
         out: Vec::new(),
+        facts: Vec::new(),
     };
     debug(&mut s);
     secret_key(&mut s);
@@ -64,7 +75,7 @@ pub fn judge(module: &str, names: &BTreeMap<String, Binding>, incomplete: bool) 
     databases(&mut s);
     cors(&mut s);
     logging(&mut s);
-    s.out
+    (s.out, s.facts)
 }
 
 /// What a settings module says about one name.
@@ -82,6 +93,7 @@ struct Settings<'a> {
     names: &'a BTreeMap<String, Binding>,
     incomplete: bool,
     out: Vec<Finding>,
+    facts: Vec<Fact>,
 }
 
 impl<'a> Settings<'a> {
@@ -146,6 +158,40 @@ impl<'a> Settings<'a> {
         );
     }
 
+    /// Records that `setting` passes the judgment of `code`: at its assignment, or, when it is
+    /// absent (`binding` is `None`) and Django's default is safe, at the module. Absence proves
+    /// nothing in a module with unresolved star imports, so nothing is recorded there.
+    fn pass(&mut self, code: &'static str, binding: Option<&Binding>, message: String) {
+        let (location, message) = match binding {
+            Some(b) => {
+                let inherited = if b.file == self.module {
+                    String::new()
+                } else {
+                    format!("; {} inherits it", self.module)
+                };
+                (
+                    Location::file(b.file.clone(), b.line, 1),
+                    format!("{message}{}{inherited}", origin(b)),
+                )
+            }
+            None if self.incomplete => return,
+            None => (Location::whole(LocationKind::File, self.module), message),
+        };
+        self.facts.push(Fact::new(code, location, message));
+    }
+
+    /// Records `setting = <its value>` as passing `code`.
+    fn pass_assigned(&mut self, code: &'static str, setting: &str, binding: &Binding) {
+        let message = format!("`{setting} = {}`", shown(&binding.value.value));
+        self.pass(code, Some(binding), message);
+    }
+
+    /// Records that `setting` is not set and Django's default, `default`, passes `code`.
+    fn pass_default(&mut self, code: &'static str, setting: &str, default: &str) {
+        let message = format!("{setting} is not set; Django's default `{default}` applies");
+        self.pass(code, None, message);
+    }
+
     /// Reports `code` when the boolean setting is not True (absent counts as `default`).
     fn require_true(
         &mut self,
@@ -172,6 +218,10 @@ impl<'a> Settings<'a> {
                 format!("{setting} is {}: {why}", shown(&b.value.value)),
                 help,
             ),
+            Lookup::Known(b) if b.value.value.truthy() == Some(true) => {
+                self.pass_assigned(code, setting, b);
+            }
+            Lookup::Missing if default => self.pass_default(code, setting, "True"),
             _ => {}
         }
     }
@@ -215,14 +265,17 @@ fn shown(value: &Value) -> String {
         Value::Bool(false) => "False".into(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
-        Value::Str(s) => {
-            let short: String = s.chars().filter(|c| !c.is_control()).take(60).collect();
-            format!("\"{short}\"")
-        }
+        Value::Str(s) => shown_text(s),
         Value::List(_) | Value::Tuple(_) => "a list".into(),
         Value::Dict(_) => "a dict".into(),
         _ => "a value".into(),
     }
+}
+
+/// A non-secret string for a message: quoted, without control characters, cut at 60.
+fn shown_text(text: &str) -> String {
+    let short: String = text.chars().filter(|c| !c.is_control()).take(60).collect();
+    format!("\"{short}\"")
 }
 
 /// All items as strings, when every item is a known string.
@@ -231,9 +284,14 @@ fn strings(value: &Value) -> Option<Vec<&str>> {
 }
 
 fn debug(s: &mut Settings<'_>) {
-    let Lookup::Known(b) = s.lookup("DEBUG") else {
-        return;
+    let b = match s.lookup("DEBUG") {
+        Lookup::Known(b) => b,
+        Lookup::Missing => return s.pass_default(codes::DEBUG, "DEBUG", "False"),
+        Lookup::Unknown => return,
     };
+    if b.value.value.truthy() == Some(false) {
+        return s.pass_assigned(codes::DEBUG, "DEBUG", b);
+    }
     if b.value.value.truthy() != Some(true) {
         return;
     }
@@ -256,8 +314,23 @@ fn debug(s: &mut Settings<'_>) {
 }
 
 fn secret_key(s: &mut Settings<'_>) {
-    let Lookup::Known(b) = s.lookup("SECRET_KEY") else {
-        return;
+    let b = match s.lookup("SECRET_KEY") {
+        Lookup::Known(b) => b,
+        Lookup::Unknown => {
+            // Read from the environment with no default in the code: nothing to leak or guess.
+            if let Some(b) = s.names.get("SECRET_KEY")
+                && let Some(read) = &b.value.env
+                && read.source == EnvSource::Unset
+            {
+                let message = format!(
+                    "SECRET_KEY is read from `{}` with no default in the code",
+                    read.var
+                );
+                s.pass(codes::SECRET_KEY_INSECURE, Some(b), message);
+            }
+            return;
+        }
+        Lookup::Missing => return,
     };
     let Some(key) = b.value.value.as_str() else {
         return;
@@ -276,7 +349,17 @@ fn secret_key(s: &mut Settings<'_>) {
     }
     let length = key.chars().count();
     let unique = key.chars().collect::<std::collections::BTreeSet<_>>().len();
-    if length < 50 || unique < 5 {
+    if length >= 50 && unique >= 5 {
+        let measure = format!(
+            "SECRET_KEY has {length} characters, {unique} of them distinct (value not shown)"
+        );
+        s.pass(codes::SECRET_KEY_WEAK, Some(b), measure);
+        s.pass(
+            codes::SECRET_KEY_INSECURE,
+            Some(b),
+            "SECRET_KEY is not a `django-insecure-` development key".into(),
+        );
+    } else {
         s.report(
             codes::SECRET_KEY_WEAK,
             None,
@@ -323,6 +406,11 @@ fn allowed_hosts(s: &mut Settings<'_>) {
                     "ALLOWED_HOSTS is empty: with DEBUG off Django rejects every request".into(),
                     help,
                 );
+            } else {
+                let listed: Vec<String> = hosts.iter().take(4).map(|h| shown_text(h)).collect();
+                let more = if hosts.len() > listed.len() { ", …" } else { "" };
+                let message = format!("ALLOWED_HOSTS lists {}{more}", listed.join(", "));
+                s.pass(codes::ALLOWED_HOSTS, Some(b), message);
             }
         }
         Lookup::Unknown => {}
@@ -336,7 +424,13 @@ fn middleware(s: &mut Settings<'_>) {
     let Some(items) = strings(&b.value.value) else {
         return;
     };
-    if !items.contains(&"django.middleware.security.SecurityMiddleware") {
+    if items.contains(&"django.middleware.security.SecurityMiddleware") {
+        s.pass(
+            codes::SECURITY_MIDDLEWARE,
+            Some(b),
+            "MIDDLEWARE includes `SecurityMiddleware`".into(),
+        );
+    } else {
         s.report(
             codes::SECURITY_MIDDLEWARE,
             None,
@@ -346,7 +440,13 @@ fn middleware(s: &mut Settings<'_>) {
             "add \"django.middleware.security.SecurityMiddleware\" at the top of MIDDLEWARE",
         );
     }
-    if !items.contains(&"django.middleware.clickjacking.XFrameOptionsMiddleware") {
+    if items.contains(&"django.middleware.clickjacking.XFrameOptionsMiddleware") {
+        s.pass(
+            codes::X_FRAME_OPTIONS,
+            Some(b),
+            "MIDDLEWARE includes `XFrameOptionsMiddleware`".into(),
+        );
+    } else {
         s.report(
             codes::X_FRAME_OPTIONS,
             None,
@@ -391,7 +491,10 @@ fn hsts(s: &mut Settings<'_>) {
                 );
                 return;
             }
-            if seconds < YEAR {
+            if seconds >= YEAR {
+                let message = format!("`SECURE_HSTS_SECONDS = {seconds}` ({})", duration(seconds));
+                s.pass(codes::HSTS_SHORT, Some(b), message);
+            } else {
                 let severity = if seconds < DAY {
                     Severity::Medium
                 } else {
@@ -430,11 +533,25 @@ fn hsts(s: &mut Settings<'_>) {
     }
 }
 
+/// A byte count for a message: `5 MiB`, `512 KiB`, `1000 bytes`.
+fn size(bytes: i64) -> String {
+    const KIB: i64 = 1024;
+    if bytes > 0 && bytes % (KIB * KIB) == 0 {
+        format!("{} MiB", bytes / (KIB * KIB))
+    } else if bytes > 0 && bytes % KIB == 0 {
+        format!("{} KiB", bytes / KIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
 fn duration(seconds: i64) -> String {
     let (count, unit) = if seconds % DAY == 0 {
         (seconds / DAY, "day")
     } else if seconds % 3600 == 0 {
         (seconds / 3600, "hour")
+    } else if seconds % 60 == 0 {
+        (seconds / 60, "minute")
     } else {
         (seconds, "second")
     };
@@ -489,6 +606,20 @@ fn transport(s: &mut Settings<'_>) {
 }
 
 fn headers(s: &mut Settings<'_>) {
+    match s.lookup("X_FRAME_OPTIONS") {
+        Lookup::Known(b)
+            if b.value
+                .value
+                .as_str()
+                .is_some_and(|v| v.eq_ignore_ascii_case("DENY")) =>
+        {
+            s.pass_assigned(codes::X_FRAME_OPTIONS, "X_FRAME_OPTIONS", b);
+        }
+        Lookup::Missing if s.uses_middleware("XFrameOptionsMiddleware") => {
+            s.pass_default(codes::X_FRAME_OPTIONS, "X_FRAME_OPTIONS", "DENY");
+        }
+        _ => {}
+    }
     if let Lookup::Known(b) = s.lookup("X_FRAME_OPTIONS")
         && let Some(value) = b.value.value.as_str()
         && !value.eq_ignore_ascii_case("DENY")
@@ -510,13 +641,21 @@ fn headers(s: &mut Settings<'_>) {
             "set X_FRAME_OPTIONS = \"DENY\" (the default)",
         );
     }
+    match s.lookup("SECURE_REFERRER_POLICY") {
+        Lookup::Missing => s.pass_default(
+            codes::REFERRER_POLICY,
+            "SECURE_REFERRER_POLICY",
+            "same-origin",
+        ),
+        Lookup::Known(b) if b.value.value.as_str().is_some_and(|p| !leaks_referrer(p)) => {
+            s.pass_assigned(codes::REFERRER_POLICY, "SECURE_REFERRER_POLICY", b);
+        }
+        _ => {}
+    }
     if let Lookup::Known(b) = s.lookup("SECURE_REFERRER_POLICY") {
         let leaky = match &b.value.value {
             Value::None => true,
-            Value::Str(p) => p
-                .split(',')
-                .map(str::trim)
-                .any(|p| matches!(p, "unsafe-url" | "no-referrer-when-downgrade")),
+            Value::Str(p) => leaks_referrer(p),
             _ => false,
         };
         if leaky {
@@ -532,6 +671,17 @@ fn headers(s: &mut Settings<'_>) {
                 "set SECURE_REFERRER_POLICY = \"same-origin\" (the default) or \"strict-origin-when-cross-origin\"",
             );
         }
+    }
+    match s.lookup("SECURE_CROSS_ORIGIN_OPENER_POLICY") {
+        Lookup::Missing => s.pass_default(
+            codes::COOP,
+            "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+            "same-origin",
+        ),
+        Lookup::Known(b) if b.value.value.as_str().is_some_and(|p| p != "unsafe-none") => {
+            s.pass_assigned(codes::COOP, "SECURE_CROSS_ORIGIN_OPENER_POLICY", b);
+        }
+        _ => {}
     }
     if let Lookup::Known(b) = s.lookup("SECURE_CROSS_ORIGIN_OPENER_POLICY") {
         let off = match &b.value.value {
@@ -555,6 +705,15 @@ fn headers(s: &mut Settings<'_>) {
     }
 }
 
+/// Whether a referrer policy (possibly a comma-separated fallback list) sends full URLs to
+/// other sites.
+fn leaks_referrer(policy: &str) -> bool {
+    policy
+        .split(',')
+        .map(str::trim)
+        .any(|p| matches!(p, "unsafe-url" | "no-referrer-when-downgrade"))
+}
+
 fn session_age(s: &mut Settings<'_>) {
     if !s.uses_middleware("SessionMiddleware") {
         return;
@@ -574,6 +733,11 @@ fn session_age(s: &mut Settings<'_>) {
         ),
         Lookup::Known(b) => {
             if let Value::Int(age) = b.value.value
+                && age <= DAY
+            {
+                let message = format!("`SESSION_COOKIE_AGE = {age}` ({})", duration(age));
+                s.pass(codes::SESSION_AGE, Some(b), message);
+            } else if let Value::Int(age) = b.value.value
                 && age > DAY
             {
                 s.report(
@@ -632,6 +796,18 @@ fn passwords(s: &mut Settings<'_>) {
         );
         return;
     }
+    s.pass(
+        codes::PASSWORD_VALIDATORS,
+        Some(binding),
+        format!(
+            "AUTH_PASSWORD_VALIDATORS lists {}",
+            if items.len() == 1 {
+                "1 validator".to_string()
+            } else {
+                format!("{} validators", items.len())
+            }
+        ),
+    );
     let mut names = Vec::new();
     let mut min_length: Option<Option<i64>> = None;
     for item in items {
@@ -665,9 +841,20 @@ fn passwords(s: &mut Settings<'_>) {
             "AUTH_PASSWORD_VALIDATORS has no MinimumLengthValidator, so short passwords are accepted".into(),
             help,
         ),
+        Some(Some(n)) => s.pass(
+            codes::PASSWORD_MIN_LENGTH,
+            Some(binding),
+            format!("`MinimumLengthValidator` asks for at least {n} characters"),
+        ),
         _ => {}
     }
-    if !names.iter().any(|n| n.ends_with("CommonPasswordValidator")) {
+    if names.iter().any(|n| n.ends_with("CommonPasswordValidator")) {
+        s.pass(
+            codes::PASSWORD_COMMON,
+            Some(binding),
+            "AUTH_PASSWORD_VALIDATORS includes `CommonPasswordValidator`".into(),
+        );
+    } else {
         s.report(
             codes::PASSWORD_COMMON,
             None,
@@ -689,11 +876,14 @@ fn lockout(s: &mut Settings<'_>) {
     if !apps.contains(&"django.contrib.auth") {
         return;
     }
-    let locked = apps.iter().any(|app| {
+    let locked = apps.iter().find(|app| {
         let top = app.split('.').next().unwrap_or(app);
         LOCKOUT_APPS.contains(&top)
     });
-    if !locked {
+    if let Some(app) = locked {
+        let message = format!("INSTALLED_APPS includes `{app}`, which limits failed logins");
+        s.pass(codes::LOGIN_LOCKOUT, Some(b), message);
+    } else {
         s.report(
             codes::LOGIN_LOCKOUT,
             None,
@@ -718,7 +908,10 @@ fn uploads(s: &mut Settings<'_>) {
             Lookup::Unknown => any_set = true,
             Lookup::Known(b) => {
                 any_set = true;
-                if b.value.value == Value::None {
+                if let Value::Int(limit) = b.value.value {
+                    let message = format!("`{setting} = {limit}` ({})", size(limit));
+                    s.pass(codes::UPLOAD_LIMITS, Some(b), message);
+                } else if b.value.value == Value::None {
                     s.report(
                         codes::UPLOAD_LIMITS,
                         None,
@@ -744,12 +937,32 @@ fn uploads(s: &mut Settings<'_>) {
 }
 
 fn hashers(s: &mut Settings<'_>) {
-    let Lookup::Known(b) = s.lookup("PASSWORD_HASHERS") else {
-        return;
+    let b = match s.lookup("PASSWORD_HASHERS") {
+        Lookup::Known(b) => b,
+        Lookup::Missing => {
+            return s.pass_default(
+                codes::WEAK_HASHER,
+                "PASSWORD_HASHERS",
+                "PBKDF2PasswordHasher",
+            );
+        }
+        Lookup::Unknown => return,
     };
     let Some(items) = strings(&b.value.value) else {
         return;
     };
+    let class_of = |hasher: &str| hasher.rsplit('.').next().unwrap_or(hasher).to_string();
+    if !items.is_empty()
+        && items
+            .iter()
+            .all(|h| !WEAK_HASHERS.contains(&class_of(h).as_str()))
+    {
+        let message = format!(
+            "PASSWORD_HASHERS stores new passwords with `{}` and lists no MD5, SHA1 or crypt hasher",
+            class_of(items[0])
+        );
+        s.pass(codes::WEAK_HASHER, Some(b), message);
+    }
     for (i, hasher) in items.iter().enumerate() {
         let class = hasher.rsplit('.').next().unwrap_or(hasher);
         let weak = WEAK_HASHERS.contains(&class);
@@ -816,7 +1029,11 @@ fn databases(s: &mut Settings<'_>) {
             .unwrap_or(Some(&Value::None));
         match sslmode {
             Some(Value::Str(mode))
-                if matches!(mode.as_str(), "require" | "verify-ca" | "verify-full") => {}
+                if matches!(mode.as_str(), "require" | "verify-ca" | "verify-full") =>
+            {
+                let message = format!("DATABASES[\"{alias}\"] OPTIONS ask for `sslmode={mode}`");
+                s.pass(codes::DATABASE_SSLMODE, Some(b), message);
+            }
             Some(Value::Unknown) => {}
             Some(other) if !matches!(other, Value::Str(_) | Value::None) => {}
             Some(Value::None) if config.get("OPTIONS").is_some_and(Value::is_unknown) => {}
@@ -859,6 +1076,19 @@ fn cors(s: &mut Settings<'_>) {
         all = Some(("CORS_ALLOWED_ORIGIN_REGEXES", b));
     }
     let Some((setting, b)) = all else {
+        if let Lookup::Known(b) = s.lookup("CORS_ALLOWED_ORIGINS")
+            && let Some(origins) = strings(&b.value.value)
+        {
+            let message = match origins.len() {
+                0 => "CORS_ALLOWED_ORIGINS is empty: no other origin may read responses".into(),
+                1 => format!(
+                    "CORS_ALLOWED_ORIGINS lists one origin, {}",
+                    shown_text(origins[0])
+                ),
+                n => format!("CORS_ALLOWED_ORIGINS lists {n} origins and no wildcard"),
+            };
+            s.pass(codes::CORS_ALL, Some(b), message);
+        }
         return;
     };
     let credentials = matches!(s.lookup("CORS_ALLOW_CREDENTIALS"), Lookup::Known(c) if c.value.value.truthy() == Some(true));
@@ -893,9 +1123,32 @@ pub(crate) fn matches_anything(pattern: &str) -> bool {
 }
 
 fn logging(s: &mut Settings<'_>) {
-    let Lookup::Known(b) = s.lookup("LOGGING") else {
-        return;
+    let b = match s.lookup("LOGGING") {
+        Lookup::Known(b) => b,
+        Lookup::Missing => {
+            let message = "LOGGING is not set; Django's default logs no request data or SQL at DEBUG in production".into();
+            return s.pass(codes::LOGGING_DEBUG, None, message);
+        }
+        Lookup::Unknown => return,
     };
+    let reported = s.out.len();
+    logging_loggers(s, b);
+    if s.out.len() == reported
+        && b.value
+            .value
+            .get("loggers")
+            .is_some_and(|l| matches!(l, Value::Dict(_)))
+    {
+        s.pass(
+            codes::LOGGING_DEBUG,
+            Some(b),
+            "LOGGING sends no `django`, `django.request` or `django.db.backends` logger to a DEBUG handler".into(),
+        );
+    }
+}
+
+/// Reports each Django logger that LOGGING writes at DEBUG level.
+fn logging_loggers(s: &mut Settings<'_>, b: &Binding) {
     let Some(loggers) = b.value.value.get("loggers") else {
         return;
     };
@@ -966,5 +1219,6 @@ mod tests {
         assert_eq!(duration(3600), "1 hour");
         assert_eq!(duration(7200), "2 hours");
         assert_eq!(duration(90), "90 seconds");
+        assert_eq!(duration(60), "1 minute");
     }
 }

@@ -6,10 +6,13 @@
 //! so a `--reload` line counts when `uvicorn` appears on it or within the eight lines before it.
 //! Files whose name says development (`Dockerfile.dev`, `docker-compose.override.yml`,
 //! `Procfile.dev`) and files under test directories are not read: reloading is their purpose.
+//!
+//! A deployment file that starts a server and has no such line gets a fact at the first line
+//! that starts it: the evidence that production runs without reloading.
 
 use std::path::Path;
 
-use preflight_findings::{Finding, Location, Warning};
+use preflight_findings::{Fact, Finding, Location, Warning};
 
 use crate::codes::{self, severity_of};
 use crate::django::{compose_is_development, is_compose_name};
@@ -42,9 +45,23 @@ fn kind_of(name: &str) -> Option<Kind> {
     (!compose_is_development(&lower)).then_some(kind)
 }
 
-/// Findings, warnings and the number of files read.
-pub fn check(root: &Path) -> (Vec<Finding>, Vec<Warning>, u64) {
+/// What the deployment files of a project show.
+#[derive(Debug, Default)]
+pub struct Launch {
+    /// Development servers started in deployment files.
+    pub findings: Vec<Finding>,
+    /// Deployment files that start a server without a development flag.
+    pub facts: Vec<Fact>,
+    /// Files that could not be read.
+    pub warnings: Vec<Warning>,
+    /// The number of files read.
+    pub scanned: u64,
+}
+
+/// Findings, facts, warnings and the number of files read.
+pub fn check(root: &Path) -> Launch {
     let mut findings = Vec::new();
+    let mut facts = Vec::new();
     let mut warnings = Vec::new();
     let mut scanned = 0;
     for file in walk::files(root, |name| kind_of(name).is_some()) {
@@ -73,7 +90,17 @@ pub fn check(root: &Path) -> (Vec<Finding>, Vec<Warning>, u64) {
         }
         scanned += 1;
         let text = String::from_utf8_lossy(&bytes);
-        for (line, flag) in reload_lines(&text, kind) {
+        let reloads = reload_lines(&text, kind);
+        if reloads.is_empty()
+            && let Some((line, server)) = server_line(&text)
+        {
+            facts.push(Fact::new(
+                codes::FASTAPI_RELOAD,
+                Location::file(&shown, line, 1),
+                format!("{server} starts without --reload or --debug"),
+            ));
+        }
+        for (line, flag) in reloads {
             findings.push(
                 Finding::new(
                     codes::FASTAPI_RELOAD,
@@ -94,7 +121,28 @@ pub fn check(root: &Path) -> (Vec<Finding>, Vec<Warning>, u64) {
             );
         }
     }
-    (findings, warnings, scanned)
+    Launch {
+        findings,
+        facts,
+        warnings,
+        scanned,
+    }
+}
+
+/// The first line that starts an ASGI server (`uvicorn`, through gunicorn's worker too, or
+/// `fastapi run`), with the server's name.
+fn server_line(text: &str) -> Option<(u32, &'static str)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let code = strip_comment(line);
+        let server = if mentions_uvicorn(code) {
+            "uvicorn"
+        } else if code.contains("fastapi run") {
+            "`fastapi run`"
+        } else {
+            return None;
+        };
+        Some((u32::try_from(i + 1).unwrap_or(u32::MAX), server))
+    })
 }
 
 /// The 1-based lines that start a development server, with the flag found.
@@ -187,6 +235,17 @@ mod tests {
             vec![(1, "`fastapi dev`")]
         );
         assert!(reload_lines("web: gunicorn app:app --reloaded\n", Kind::Procfile).is_empty());
+    }
+
+    #[test]
+    fn the_line_that_starts_the_server() {
+        let text = "FROM python:3.12\n# uvicorn --reload\nCMD [\"uvicorn\", \"app.main:app\"]\n";
+        assert_eq!(server_line(text), Some((3, "uvicorn")));
+        assert_eq!(
+            server_line("web: fastapi run app/main.py\n"),
+            Some((1, "`fastapi run`"))
+        );
+        assert_eq!(server_line("web: gunicorn app.wsgi\n"), None);
     }
 
     #[test]

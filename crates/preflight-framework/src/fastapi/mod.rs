@@ -10,13 +10,17 @@
 //! evaluated with the defaults in the code and again with the production env files' values.
 //!
 //! Development servers are read line by line from deployment files ([`launch`]).
+//!
+//! What passes is kept as facts, the checklist's evidence: an app created without debug or
+//! with its docs off, CORS limited to listed origins, a deployment file that starts the server
+//! without reloading. A fact whose code a finding reports for the same file is dropped.
 
 mod launch;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use preflight_findings::{Check, Finding, Location, Outcome, Project};
+use preflight_findings::{Check, Fact, Finding, Location, Outcome, Project};
 use tree_sitter::Node;
 
 use crate::codes::{self, severity_of};
@@ -89,21 +93,34 @@ impl Check for FastApiCheck {
                         names: &module.names,
                         env: view,
                     };
-                    for finding in calls(&scope, &module.rel, tree.root_node()) {
+                    let found = calls(&scope, &module.rel, tree.root_node());
+                    for finding in found.findings {
                         if seen.insert((finding.id.clone(), finding.location.clone())) {
                             outcome.findings.push(finding);
                         }
                     }
+                    outcome.facts.extend(found.facts);
                 }
                 outcome.warnings.append(&mut loader.warnings);
             }
         }
-        let (findings, warnings, scanned) = launch::check(root);
-        outcome.findings.extend(findings);
-        outcome.warnings.extend(warnings);
-        outcome.stats.scanned += scanned;
+        let launch = launch::check(root);
+        outcome.findings.extend(launch.findings);
+        outcome.facts.extend(launch.facts);
+        outcome.warnings.extend(launch.warnings);
+        outcome.stats.scanned += launch.scanned;
         let mut unique = HashSet::new();
         outcome.warnings.retain(|w| unique.insert(w.to_string()));
+        let failed: HashSet<(String, String)> = outcome
+            .findings
+            .iter()
+            .map(|f| (f.id.clone(), f.location.path.clone()))
+            .collect();
+        let mut unique = HashSet::new();
+        outcome.facts.retain(|fact| {
+            !failed.contains(&(fact.id.clone(), fact.location.path.clone()))
+                && unique.insert((fact.id.clone(), fact.location.clone(), fact.message.clone()))
+        });
         outcome
     }
 }
@@ -164,9 +181,16 @@ fn first_positional<'t>(call: Node<'t>) -> Option<Node<'t>> {
         .find(|a| a.kind() != "keyword_argument" && a.kind() != "comment")
 }
 
-/// Every finding about the calls under `root`.
-fn calls(scope: &Scope<'_>, rel: &str, root: Node<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
+/// The findings and facts of one file's calls.
+#[derive(Default)]
+struct Found {
+    findings: Vec<Finding>,
+    facts: Vec<Fact>,
+}
+
+/// Every finding and fact about the calls under `root`.
+fn calls(scope: &Scope<'_>, rel: &str, root: Node<'_>) -> Found {
+    let mut findings = Found::default();
     let mut cursor = root.walk();
     let mut depth = 0usize;
     loop {
@@ -190,7 +214,7 @@ fn calls(scope: &Scope<'_>, rel: &str, root: Node<'_>) -> Vec<Finding> {
     }
 }
 
-fn inspect_call(scope: &Scope<'_>, rel: &str, call: Node<'_>, findings: &mut Vec<Finding>) {
+fn inspect_call(scope: &Scope<'_>, rel: &str, call: Node<'_>, findings: &mut Found) {
     let Some(function) = call.child_by_field_name("function") else {
         return;
     };
@@ -207,7 +231,7 @@ fn inspect_call(scope: &Scope<'_>, rel: &str, call: Node<'_>, findings: &mut Vec
     }
 }
 
-fn app(scope: &Scope<'_>, rel: &str, call: Node<'_>, kind: &str, findings: &mut Vec<Finding>) {
+fn app(scope: &Scope<'_>, rel: &str, call: Node<'_>, kind: &str, found: &mut Found) {
     let kwargs = keywords(call, scope.source);
     let get = |name: &str| -> Option<(Node<'_>, Evaluated)> {
         kwargs
@@ -215,10 +239,24 @@ fn app(scope: &Scope<'_>, rel: &str, call: Node<'_>, kind: &str, findings: &mut 
             .find(|(n, _)| n == name)
             .map(|(_, node)| (*node, eval(scope, *node)))
     };
-    if let Some((node, debug)) = get("debug")
+    let debug = get("debug");
+    match &debug {
+        None if !has_splat(call) => found.facts.push(Fact::new(
+            codes::FASTAPI_DEBUG,
+            Location::file(rel, line_of(&call), 1),
+            format!("`{kind}(...)` is created without debug"),
+        )),
+        Some((node, e)) if e.value.truthy() == Some(false) => found.facts.push(Fact::new(
+            codes::FASTAPI_DEBUG,
+            Location::file(rel, line_of(node), 1),
+            format!("`{kind}(debug=...)` is false{}", origin(e)),
+        )),
+        _ => {}
+    }
+    if let Some((node, debug)) = debug
         && debug.value.truthy() == Some(true)
     {
-        findings.push(
+        found.findings.push(
             Finding::new(
                 codes::FASTAPI_DEBUG,
                 severity_of(codes::FASTAPI_DEBUG),
@@ -257,8 +295,19 @@ fn app(scope: &Scope<'_>, rel: &str, call: Node<'_>, kind: &str, findings: &mut 
         (Some(false), Some(_), Some(_)) => true,
         _ => false,
     };
+    if schema_off == Some(true) || (docs_off == Some(true) && redoc_off == Some(true)) {
+        found.facts.push(Fact::new(
+            codes::FASTAPI_DOCS,
+            Location::file(rel, line_of(&call), 1),
+            if schema_off == Some(true) {
+                "`FastAPI(openapi_url=None)`: no schema and no interactive docs are served"
+            } else {
+                "`FastAPI(docs_url=None, redoc_url=None)`: the interactive docs are off"
+            },
+        ));
+    }
     if exposed {
-        findings.push(
+        found.findings.push(
             Finding::new(
                 codes::FASTAPI_DOCS,
                 severity_of(codes::FASTAPI_DOCS),
@@ -272,7 +321,7 @@ fn app(scope: &Scope<'_>, rel: &str, call: Node<'_>, kind: &str, findings: &mut 
     }
 }
 
-fn cors(scope: &Scope<'_>, rel: &str, call: Node<'_>, findings: &mut Vec<Finding>) {
+fn cors(scope: &Scope<'_>, rel: &str, call: Node<'_>, found: &mut Found) {
     let kwargs = keywords(call, scope.source);
     let get = |name: &str| -> Option<(Node<'_>, Evaluated)> {
         kwargs
@@ -283,24 +332,45 @@ fn cors(scope: &Scope<'_>, rel: &str, call: Node<'_>, findings: &mut Vec<Finding
     let origins = get("allow_origins");
     let regex = get("allow_origin_regex");
     let mut any: Option<(Node<'_>, Evaluated, &str)> = None;
-    if let Some((node, e)) = origins
+    if let Some((node, e)) = &origins
         && e.value.items().is_some_and(|items| {
             items
                 .iter()
                 .any(|o| o.as_str().is_some_and(|o| o.trim() == "*"))
         })
     {
-        any = Some((node, e, "allow_origins contains \"*\""));
+        any = Some((*node, e.clone(), "allow_origins contains \"*\""));
     }
     if any.is_none()
-        && let Some((node, e)) = regex
+        && let Some((node, e)) = &regex
         && e.value
             .as_str()
             .is_some_and(crate::django::matches_anything)
     {
-        any = Some((node, e, "allow_origin_regex matches any origin"));
+        any = Some((*node, e.clone(), "allow_origin_regex matches any origin"));
     }
     let Some((node, origins, what)) = any else {
+        if let Some((node, e)) = &origins
+            && let Some(listed) = e
+                .value
+                .items()
+                .and_then(|items| items.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
+            && regex.is_none()
+        {
+            let message = match listed.len() {
+                0 => "CORSMiddleware allows no other origin".to_string(),
+                1 => format!("CORSMiddleware allows one listed origin{}", self::origin(e)),
+                n => format!(
+                    "CORSMiddleware allows {n} listed origins and no wildcard{}",
+                    self::origin(e)
+                ),
+            };
+            found.facts.push(Fact::new(
+                codes::FASTAPI_CORS_ANY,
+                Location::file(rel, line_of(node), 1),
+                message,
+            ));
+        }
         return;
     };
     let credentials = get("allow_credentials");
@@ -330,7 +400,7 @@ fn cors(scope: &Scope<'_>, rel: &str, call: Node<'_>, findings: &mut Vec<Finding
             "list the front-end origins in allow_origins unless the API is meant to be public",
         )
     };
-    findings.push(
+    found.findings.push(
         Finding::new(
             code,
             severity_of(code),

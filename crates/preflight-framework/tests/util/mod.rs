@@ -46,6 +46,46 @@ pub fn found(outcome: &Outcome) -> Vec<String> {
     out
 }
 
+/// Each fact as `id path:line` (line `-` for a whole module), sorted.
+pub fn fact_places(outcome: &Outcome) -> Vec<String> {
+    let mut out: Vec<String> = outcome
+        .facts
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f.id,
+                f.location.path,
+                f.location
+                    .line
+                    .map(|l| l.to_string())
+                    .unwrap_or_else(|| "-".into())
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The messages of the facts with `id`, in order.
+pub fn fact_messages(outcome: &Outcome, id: &str) -> Vec<String> {
+    outcome
+        .facts
+        .iter()
+        .filter(|f| f.id == id)
+        .map(|f| f.message.clone())
+        .collect()
+}
+
+/// The 1-based line of the first line of `text` that contains `needle`.
+pub fn line_in(text: &str, needle: &str) -> u32 {
+    let index = text
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("`{needle}` is not in the text"));
+    u32::try_from(index + 1).expect("a small file")
+}
+
 /// The message of the only finding with `id`.
 pub fn message(outcome: &Outcome, id: &str) -> String {
     let matching: Vec<_> = outcome.findings.iter().filter(|f| f.id == id).collect();
