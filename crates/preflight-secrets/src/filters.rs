@@ -47,8 +47,6 @@ const PLACEHOLDER_PARTS: &[&str] = &[
     "not-real",
     "_here",
     "-here",
-    "<",
-    ">",
     "foobar",
     "lorem",
     "mysecret",
@@ -275,6 +273,9 @@ impl Filters {
         }) {
             return reason(suffix);
         }
+        if has_bracketed_placeholder(value) {
+            return reason("<...>");
+        }
         if value.starts_with(b"-----BEGIN") && memchr::memmem::find(value, b"..").is_some() {
             return reason("a key block with elided lines");
         }
@@ -286,6 +287,30 @@ impl Filters {
         }
         shape(body(value)).and_then(reason)
     }
+}
+
+/// Whether `value` holds a bracketed placeholder: `<password>`, `<your-api-key>`,
+/// `<API KEY>`, `sk_live_<redacted>`, or a template tag (`<%= ENV["KEY"] %>`). Inside the
+/// brackets are two characters or more, letters (one at least), digits, `_`, `-`, `.` and
+/// spaces; a random key whose alphabet holds `<` and `>` (WordPress salts, Django keys) has
+/// other characters between them.
+pub fn has_bracketed_placeholder(value: &[u8]) -> bool {
+    if memchr::memmem::find(value, b"<%").is_some() && memchr::memmem::find(value, b"%>").is_some()
+    {
+        return true;
+    }
+    memchr::memchr_iter(b'<', value).any(|open| {
+        let inside = &value[open + 1..];
+        let Some(close) = memchr::memchr(b'>', inside) else {
+            return false;
+        };
+        let word = &inside[..close];
+        word.len() >= 2
+            && word.iter().any(u8::is_ascii_alphabetic)
+            && word
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b' '))
+    })
 }
 
 /// Whether `value` is a format string whose directives (`%s`, `%d`, `%(name)s`) a value fills
@@ -752,6 +777,11 @@ mod tests {
             "your-api-key-here",
             "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
             "<password>",
+            "<your-api-key>",
+            "<API KEY>",
+            "sk_live_<redacted>",
+            "<<SLACK_TOKEN>>",
+            "<%= ENV['API_KEY'] %>",
             "EXAMPLEKEY123",
             "dummy-token",
             "[REDACTED]",
@@ -779,6 +809,11 @@ mod tests {
             "Zr8#kq2!Lw9vTb",
             "$2y$05$zgjczyp96jCIp//CGmnWiefhd7G3l54IdsZoV4IwA1UWtd04L0lE2",
             "Kx9:mQ2$w7Lp4vRt",
+            // WordPress salts and Django keys may hold `<` and `>`.
+            "#y{O7MhhG:{8T#<x{K}`UJyb2etr(Sf/TL1kC}qH4mk<fud.AM_4F=p&{xN+t{]C", // preflight:allow (synthetic test value)
+            "1jCw4o5pru*;Z5tU{,QmhMOCJQnB[&jw-}ka;=.U!sG}+CTUD6`|aDY6<-Pg25Wi", // preflight:allow (synthetic test value)
+            "q8>Zr2!m<4Kx9@vL", // preflight:allow (synthetic test value)
+            "x9<k>Qz2mL",
             "ghp_Xk3mP9qR2sT7vW1yZ4bC6dF8gH0jL51x2Yz3",
         ] {
             assert_eq!(placeholder(value), None, "{value}");

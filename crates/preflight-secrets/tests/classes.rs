@@ -452,3 +452,23 @@ fn random_keys_that_hold_a_format_directive_are_secrets() {
         assert!(outcome.findings.is_empty(), "{text}: {:?}", found(&outcome));
     }
 }
+
+#[test]
+fn random_keys_that_hold_angle_brackets_are_secrets() {
+    const SALT: &str = "Zp<4v!Qe)Km>w8N[Jt2;Xr_G+hc9f@D~yL7s^B0u|a-T}o6q`R3x{H:k5i?W1%z";
+    let outcome = scan(
+        "wordpress/wp-config.php",
+        &format!("define( 'AUTH_SALT', '{SALT}' );\n"),
+    );
+    assert_eq!(found(&outcome).len(), 1, "{:?}", reasons(&outcome));
+    assert_eq!(found(&outcome)[0].1, SALT);
+    for text in [
+        "define( 'AUTH_SALT', '<put your unique phrase here>' );\n",
+        "STRIPE_SECRET_KEY=sk_live_<your-key>\n",
+        "api_key: \"<%= ENV['ACME_API_KEY'] %>\"\n",
+        "API_TOKEN=<API TOKEN>\n",
+    ] {
+        let outcome = scan("wordpress/wp-config.php", text);
+        assert!(outcome.findings.is_empty(), "{text}: {:?}", found(&outcome));
+    }
+}
