@@ -3,7 +3,8 @@
 //! Code often reads a credential from the environment and falls back to a literal when the
 //! variable is unset: `os.getenv("XERO_CLIENT_SECRET", "<value>")`, `config("X", default="v")`,
 //! `env('X', 'v')`, `System.getProperty("x", "v")`, `process.env.X || "v"`,
-//! `ENV.fetch("X") { "v" }`, `${X:-v}`. The literal is the secret, and the variable's name says
+//! `ENV.fetch("X") { "v" }`, `${X:-v}` and `${X-v}` (shell, compose), `${x.y:v}` (Spring). The
+//! literal is the secret, and the variable's name says
 //! what it is, but no assignment rule sees the two together. This module recognises those call
 //! shapes around a keyword hit and gives back the name and the value's byte range; the scanner
 //! then scans `NAME = "value"` with every rule (with the lines around the call, for `context`
@@ -37,7 +38,7 @@ pub const KEYWORDS: [&[&str]; 3] = [
         "getproperty",
     ],
     &["process.env", "meta.env", "env[", "environ["],
-    &[":-"],
+    &["${"],
 ];
 
 /// The longest variable name and fallback value taken.
@@ -66,8 +67,10 @@ fn shapes() -> &'static [Regex; 3] {
         let property = format!(
             r#"(?:\bprocess\.env|\bimport\.meta\.env|\bENV|\$_ENV|\bos\.environ)(?:\.(?P<name>[A-Za-z_]\w*)|\[\s*(?:"(?P<sname>{NAME})"|'(?P<dname>{NAME})')\s*\])\s*{OR}\s*{VALUE}"#
         );
-        let shell = r#"\$\{(?P<name>[A-Za-z_]\w*):-(?:"(?P<dq>[^"\r\n}]+)"|'(?P<sq>[^'\r\n}]+)'|(?P<bq>[^\s"'}$]+))\}"#;
-        [call.as_str(), property.as_str(), shell]
+        // Spring's `${name:default}` first (its default may not begin with an operator's
+        // `-`, `=`, `?` or `+`), then the shell's `${X:-v}`, `${X-v}`, `${X:=v}`, `${X=v}`.
+        let expansion = r#"\$\{(?:(?P<pname>[A-Za-z_][\w.\-]*):(?P<pv>[^\-=?+\s"'}$][^\s"'}$]*)|(?P<name>[A-Za-z_]\w*):?[\-=](?:"(?P<dq>[^"\r\n}]+)"|'(?P<sq>[^'\r\n}]+)'|(?P<bq>[^\s"'}$]+)))\}"#;
+        [call.as_str(), property.as_str(), expansion]
             .map(|pattern| Regex::new(pattern).expect("the fallback shapes are valid patterns"))
     })
 }
@@ -96,8 +99,8 @@ pub fn find(shape: usize, bytes: &[u8], start: usize, end: usize, out: &mut Vec<
 
 fn fallback(captures: &Captures<'_>, offset: usize) -> Option<Fallback> {
     let first = |names: &[&str]| names.iter().find_map(|n| captures.name(n));
-    let name = first(&["name", "sname", "dname"])?;
-    let value = first(&["dq", "sq", "bq"])?;
+    let name = first(&["name", "sname", "dname", "pname"])?;
+    let value = first(&["dq", "sq", "bq", "pv"])?;
     if name.len() > MAX_NAME || value.len() > MAX_VALUE {
         return None;
     }
@@ -225,6 +228,19 @@ mod tests {
                 "DB_PASSWORD",
                 "v4lue",
             ),
+            ("PASSWORD=${DB_PASSWORD-v4lue}", "DB_PASSWORD", "v4lue"),
+            ("PASSWORD=${DB_PASSWORD:=v4lue}", "DB_PASSWORD", "v4lue"),
+            ("  password: ${DB_PASSWORD:v4lue}", "DB_PASSWORD", "v4lue"),
+            (
+                r#"@Value("${acme.api-key:v4lue}")"#,
+                "acme.api-key",
+                "v4lue",
+            ),
+            (
+                "url: ${DB_URL:jdbc:postgresql://db:5432/app}",
+                "DB_URL",
+                "jdbc:postgresql://db:5432/app",
+            ),
         ] {
             assert_eq!(found(text), one(name, value), "{text}");
         }
@@ -243,6 +259,12 @@ mod tests {
             "${DB_PASSWORD}",
             "${DB_PASSWORD:-}",
             "${DB_PASSWORD:-$OTHER}",
+            "${DB_PASSWORD:}",
+            "${DB_PASSWORD:${OTHER}}",
+            "${DB_PASSWORD:?must be set}",
+            "${DB_PASSWORD:+--password}",
+            "const s = `${user.name}: ${count}`;",
+            "`${ok ? 'a' : 'b'}`",
             r#"getenv("X", "")"#,
         ] {
             assert_eq!(found(text), Vec::new(), "{text}");

@@ -36,7 +36,7 @@
 //!    filters and allowlists ([`custom`]) apply here, where the path is known.
 //!
 //! Look-ups that fall back to a literal (`os.getenv("X", "v")`, `process.env.X || "v"`,
-//! `${X:-v}`) are found by keywords of their own and judged as `X = "v"` ([`fallback`]).
+//! `${X:-v}`, Spring's `${x.y:v}`) are found by keywords of their own and judged as `X = "v"` ([`fallback`]).
 //!
 //! YAML files also have the base64 `data:` values of their Kubernetes Secrets decoded and
 //! scanned ([`kubernetes`]); what is found there is reported at the encoded value's line.

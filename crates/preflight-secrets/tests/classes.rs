@@ -141,6 +141,13 @@ fn literal_fallbacks_of_look_ups_are_judged_as_assignments_to_their_variable() {
             4,
         ),
         (
+            "docker-compose.yml",
+            format!("    environment:\n      DB_PASSWORD: ${{DB_PASSWORD-{PASSWORD}}}\n"),
+            "generic.password-assignment",
+            PASSWORD,
+            2,
+        ),
+        (
             "notify.py",
             format!(
                 "# Twilio client\nAUTH_TOKEN = os.environ.get(\"AUTH_TOKEN\", \"{TWILIO_TOKEN}\")\n"
@@ -156,12 +163,57 @@ fn literal_fallbacks_of_look_ups_are_judged_as_assignments_to_their_variable() {
         let detail = outcome.findings[0].details.get("fallback");
         assert!(
             detail.is_some_and(|d| d.starts_with("the literal default of `")),
-            "{detail:?}"
+            "{text}: {detail:?}"
         );
     }
     // A value a rule finds on its own is not a fallback finding.
     let direct = scan(".env", &format!("API_TOKEN={TOKEN}\n"));
     assert!(!direct.findings[0].details.contains_key("fallback"));
+}
+
+#[test]
+fn spring_and_shell_defaults_are_judged_as_assignments() {
+    for (path, text, rule, secret) in [
+        (
+            "src/main/resources/application.yml",
+            format!("acme:\n  client:\n    token: ${{ACME_CLIENT_TOKEN:{TOKEN}}}\n"),
+            "generic.token-assignment",
+            TOKEN,
+        ),
+        (
+            "src/main/resources/application.properties",
+            format!("spring.datasource.password=${{DB_PASSWORD:{PASSWORD}}}\n"),
+            "generic.password-assignment",
+            PASSWORD,
+        ),
+        (
+            "src/main/java/Client.java",
+            format!("@Value(\"${{xero.client-secret:{XERO_SECRET}}}\")\n"),
+            "xero.client-secret",
+            XERO_SECRET,
+        ),
+        (
+            "deploy.sh",
+            format!("export API_TOKEN=\"${{API_TOKEN:={TOKEN}}}\"\n"),
+            "generic.token-assignment",
+            TOKEN,
+        ),
+        (
+            "docker-compose.yml",
+            format!("      - STRIPE_KEY=${{STRIPE_KEY-{TOKEN}}}\n"),
+            "generic.key-assignment",
+            TOKEN,
+        ),
+    ] {
+        let outcome = scan(path, &text);
+        let found = found(&outcome);
+        assert_eq!(found.len(), 1, "{text}: {:?}", reasons(&outcome));
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1.as_str()),
+            (rule, secret),
+            "{text}"
+        );
+    }
 }
 
 #[test]
@@ -174,6 +226,11 @@ fn look_ups_without_a_usable_literal_stay_quiet() {
         "const token = process.env.API_TOKEN || defaultToken;\n".to_string(),
         "      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-changeme}\n".to_string(),
         "      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-${DB_PASSWORD}}\n".to_string(),
+        "    password: ${DB_PASSWORD}\n".to_string(),
+        "    password: ${DB_PASSWORD:}\n".to_string(),
+        "    password: ${DB_PASSWORD:changeme}\n".to_string(),
+        "    password: ${DB_PASSWORD:${VAULT_DB_PASSWORD}}\n".to_string(),
+        "      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:?set it in .env}\n".to_string(),
         "SECRET_KEY = os.getenv('SECRET_KEY', 'generate-with-openssl-rand-hex-32')\n".to_string(),
         "API_TOKEN = os.getenv('API_TOKEN', 'your-api-token-here')\n".to_string(),
         format!("host = os.getenv(\"DB_HOST\", \"{TOKEN}\")\n"),
