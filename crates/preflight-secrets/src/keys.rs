@@ -15,7 +15,8 @@
 //!
 //! No crate reads all of these headers without parsing (and allocating) whole keys, and the
 //! engine needs only this one bit, so the few fields are read by hand. Blocks written as JSON
-//! strings (`\n` escapes, as in service account files) are read the same way. A block whose
+//! strings (`\n` escapes, as in service account files) are read the same way, and a block
+//! base64-encoded whole (`LS0tLS1CRUdJTi...`) is decoded first ([`decode_pem`]). A block whose
 //! format cannot be read is `None`: the engine then keeps the rule's full severity.
 
 use base64::Engine as _;
@@ -24,6 +25,39 @@ use memchr::memmem;
 
 /// The most base64 text of a PGP block decoded to reach the first packet's protection octet.
 const PGP_PREFIX: usize = 16 * 1024;
+
+/// The base64 encoding of `-----BEGIN`, which starts every PEM block encoded whole (to fit an
+/// environment variable, a JSON string or a kubeconfig's `client-key-data`).
+const BASE64_BEGIN: &[u8] = b"LS0tLS1CRUdJTi";
+
+/// The most encoded bytes of one block decoded.
+const MAX_ENCODED: usize = 64 * 1024;
+
+/// The PEM block `value` holds base64-encoded (`LS0tLS1CRUdJTi...`), decoded; `None` when
+/// `value` does not start with the encoding of `-----BEGIN`. A value cut short decodes as far
+/// as it goes.
+pub fn decode_pem(value: &[u8]) -> Option<Vec<u8>> {
+    if !value.starts_with(BASE64_BEGIN) {
+        return None;
+    }
+    let text = base64_text(value, MAX_ENCODED);
+    let text = &text[..text.len() / 4 * 4];
+    STANDARD.decode(text).ok()
+}
+
+/// Why a decoded block (see [`decode_pem`]) is not a private key: it is a public key or a
+/// certificate, or not PEM at all; `None` for a private key block.
+pub fn not_a_private_key(block: &[u8]) -> Option<&'static str> {
+    let header_end = memmem::find(block.get(10..)?, b"-----").map(|i| i + 15);
+    let header = &block[..header_end.unwrap_or(0).min(block.len())];
+    if header_end.is_none() || !header.starts_with(b"-----BEGIN") {
+        return Some("the base64 does not decode to a PEM block");
+    }
+    if memmem::find(header, b"PRIVATE KEY").is_none() {
+        return Some("the base64 decodes to a public key or certificate, not a private key");
+    }
+    None
+}
 
 /// How a private key block is protected.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -712,6 +712,18 @@ impl Scanner {
                 problem: problem.to_string(),
             });
         }
+        // A PEM block encoded whole is judged as the block: a public key or a certificate, or
+        // a placeholder block, is not reported.
+        if let Some(block) = keys::decode_pem(value) {
+            if let Some(problem) = keys::not_a_private_key(&block) {
+                return Some(DropReason::Malformed {
+                    problem: problem.to_string(),
+                });
+            }
+            if let Some(reason) = self.filters.placeholder(&block) {
+                return Some(reason);
+            }
+        }
         if !validated && let Some(reason) = self.not_a_value(bytes, secret) {
             return Some(reason);
         }
@@ -899,9 +911,11 @@ fn line_of<'a>(bytes: &'a [u8], secret: &Range<usize>) -> &'a [u8] {
 }
 
 /// The finding for a reported candidate whose secret is `value`. A private key protected by
-/// a passphrase takes the rule's `encrypted_severity` (default: one level lower).
+/// a passphrase takes the rule's `encrypted_severity` (default: one level lower); a
+/// base64-encoded block is decoded to tell.
 fn finding(rule: &Rule, location: Location, secret: Redacted, value: &[u8]) -> Finding {
-    let protection = keys::protection(value);
+    let decoded = keys::decode_pem(value);
+    let protection = keys::protection(decoded.as_deref().unwrap_or(value));
     let severity = match &protection {
         Some(Protection::Encrypted { .. }) => rule
             .encrypted_severity
@@ -912,6 +926,9 @@ fn finding(rule: &Rule, location: Location, secret: Redacted, value: &[u8]) -> F
         .with_help(&rule.help)
         .with_detail("provider", &rule.provider)
         .with_detail("rule", &rule.name);
+    if decoded.is_some() {
+        finding = finding.with_detail("encoding", "base64 of a PEM block, decoded to judge it");
+    }
     match protection {
         Some(Protection::Encrypted { cipher }) => {
             finding = finding.with_detail("encrypted", format!("yes ({cipher})"));

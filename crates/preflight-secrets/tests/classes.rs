@@ -529,3 +529,137 @@ fn random_keys_that_hold_angle_brackets_are_secrets() {
         assert!(outcome.findings.is_empty(), "{text}: {:?}", found(&outcome));
     }
 }
+
+#[test]
+fn private_keys_on_one_line_with_crlf_or_in_block_scalars_are_found() {
+    let one_line = format!(
+        "-----BEGIN RSA PRIVATE KEY-----{}-----END RSA PRIVATE KEY-----",
+        BODY.concat()
+    );
+    let crlf = pem("PRIVATE KEY").replace('\n', "\r\n");
+    let nested = pem("EC PRIVATE KEY").replace('\n', "\n          ");
+    let cases = [
+        (
+            ".env",
+            format!("APP_NAME=shop\nprivate_key={one_line}\n"),
+            one_line.clone(),
+            2,
+        ),
+        (
+            "config.json",
+            format!("{{\"privateKey\": \"{one_line}\"}}\n"),
+            one_line.clone(),
+            1,
+        ),
+        ("deploy/key.pem", format!("{crlf}\r\n"), crlf.clone(), 1),
+        (
+            "values.yaml",
+            format!(
+                "ingress:\r\n  tls:\r\n    key: |-\r\n      {}\r\n",
+                pem("PRIVATE KEY").replace('\n', "\r\n      ")
+            ),
+            pem("PRIVATE KEY").replace('\n', "\r\n      "),
+            4,
+        ),
+        (
+            "charts/app/values.yaml",
+            format!(
+                "app:\n  secrets:\n    signing:\n        key: >-\n          {nested}\n    other: 1\n"
+            ),
+            nested.clone(),
+            5,
+        ),
+    ];
+    for (path, text, secret, line) in cases {
+        let outcome = scan(path, &text);
+        assert_eq!(
+            found(&outcome),
+            one("private-key.pem", &secret, line),
+            "{path}: {:?}",
+            reasons(&outcome)
+        );
+        assert_eq!(outcome.findings[0].severity, Severity::Critical, "{path}");
+    }
+    // Public keys and certificates stay quiet however they are wrapped.
+    for text in [
+        format!(
+            "public_key=-----BEGIN PUBLIC KEY-----{}-----END PUBLIC KEY-----\n",
+            BODY.concat()
+        ),
+        format!("{}\r\n", pem("CERTIFICATE").replace('\n', "\r\n")),
+        format!(
+            "tls:\n  crt: |\n    {}\n",
+            pem("CERTIFICATE").replace('\n', "\n    ")
+        ),
+    ] {
+        assert!(scan("config.env", &text).findings.is_empty(), "{text}");
+    }
+}
+
+/// Standard base64 of `text`, as a key is encoded to fit one variable.
+fn base64(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+#[test]
+fn base64_encoded_private_keys_are_decoded_and_judged_as_keys() {
+    let key = base64(&format!("{}\n", pem("PRIVATE KEY")));
+    let rsa = base64(&pem("RSA PRIVATE KEY"));
+    for (path, text, secret) in [
+        (".env", format!("APP=shop\nPRIVATE_KEY_B64={key}\n"), &key),
+        (
+            "config/app.json",
+            format!("{{\n  \"privateKey\": \"{rsa}\"\n}}\n"),
+            &rsa,
+        ),
+    ] {
+        let outcome = scan(path, &text);
+        let found = found(&outcome);
+        assert_eq!(found.len(), 1, "{path}: {:?}", reasons(&outcome));
+        assert_eq!((found[0].1.as_str(), found[0].2), (secret.as_str(), 2));
+        assert!(found[0].0.starts_with("private-key."), "{:?}", found[0]);
+        let finding = &outcome.findings[0];
+        assert_eq!(finding.severity, Severity::Critical);
+        assert_eq!(
+            finding.details.get("encrypted").map(String::as_str),
+            Some("no")
+        );
+    }
+    // A traditional PEM key with a passphrase, encoded: decoded to see it is encrypted.
+    let encrypted = base64(&format!(
+        "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,9F3A1C0B7E2D4F6A8B1C3D5E7F9A0B2C\n\n{}\n-----END RSA PRIVATE KEY-----\n",
+        BODY.join("\n")
+    ));
+    let outcome = scan(".env", &format!("SIGNING_KEY_B64={encrypted}\n"));
+    assert_eq!(outcome.findings.len(), 1, "{:?}", reasons(&outcome));
+    assert_eq!(outcome.findings[0].severity, Severity::High);
+    assert_eq!(
+        outcome.findings[0]
+            .details
+            .get("encrypted")
+            .map(String::as_str),
+        Some("yes (AES-256-CBC)")
+    );
+    // Public keys, certificates and elided blocks stay quiet, encoded or not, under any name.
+    for block in [
+        pem("PUBLIC KEY"),
+        pem("CERTIFICATE"),
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA...\n...\n-----END RSA PRIVATE KEY-----\n"
+            .repeat(2),
+    ] {
+        let encoded = base64(&block);
+        for text in [
+            format!("SIGNING_KEY_B64={encoded}\n"),
+            format!("{{\"privateKey\": \"{encoded}\"}}\n"),
+            format!("api_secret = '{encoded}'\n"),
+        ] {
+            let outcome = scan("config.env", &text);
+            assert!(
+                outcome.findings.is_empty(),
+                "{text}: {:?}",
+                found(&outcome)
+            );
+        }
+    }
+}
