@@ -70,6 +70,8 @@ li.item.manual { border-left-color: #e8eaed; }
 .why { color: var(--muted); font-size: 13px; margin: 4px 0 0 130px; }
 ul.evidence, ul.found { margin: 6px 0 0 130px; padding: 0; list-style: none; font-size: 14px; }
 ul.evidence li::before { content: "\2713\00a0"; color: var(--pass); font-weight: 700; }
+ul.found li.brief { margin: 2px 0; padding: 2px 10px; font-size: 13px; break-inside: avoid; }
+ul.found li.brief .sev { min-width: 56px; font-size: 11px; }
 ul.evidence li.note::before { content: "i\00a0"; color: var(--info); }
 .finding { margin: 6px 0; padding: 6px 10px; background: #fff; border: 1px solid var(--line);
   border-radius: 4px; break-inside: avoid; }
@@ -81,7 +83,7 @@ th, td { text-align: left; vertical-align: top; border-bottom: 1px solid var(--l
 th { background: var(--soft); font-weight: 600; }
 tr { break-inside: avoid; }
 td.msg { overflow-wrap: anywhere; }
-td.sevcol { width: 92px; } td.what { width: 34%; } td.what code { word-break: break-all; }
+td.sevcol { width: 92px; } td.what { width: 34%; } td.what code { overflow-wrap: anywhere; }
 td.what .where { display: block; margin-top: 2px; }
 td.secret { width: 150px; overflow-wrap: anywhere; }
 ol.first { margin: 8px 0 0; padding-left: 20px; font-size: 13px; }
@@ -167,10 +169,15 @@ fn badge(severity: Severity) -> String {
     format!("<span class=\"sev sev-{severity}\">{severity}</span>")
 }
 
-/// Where something is: `config/settings.py:12:18`.
+/// Where something is: `config/settings.py:12:18`, with a break opportunity after each `/`
+/// so that a long path wraps between its directories rather than inside a name or a number.
 fn place(location: &Location) -> String {
-    code(&location.to_string())
+    let parts: Vec<String> = location.to_string().split('/').map(escape).collect();
+    format!("<code class=\"place\">{}</code>", parts.join("/<wbr>"))
 }
+
+/// How many findings of one code an item shows in full; the rest are listed one line each.
+const FULL_PER_CODE: usize = 3;
 
 /// Writes `report` as one HTML page.
 pub(crate) fn render(
@@ -521,9 +528,25 @@ fn write_item(
     match status {
         Status::Failed { findings } => {
             page.push_str("<ul class=\"found\">");
+            let mut shown: Vec<(&str, usize)> = Vec::new();
             for finding in by_severity(findings.iter().copied()) {
-                page.push_str("<li>");
-                write_finding(page, finding, options);
+                let count = match shown.iter_mut().find(|(id, _)| *id == finding.id) {
+                    Some((_, count)) => {
+                        *count += 1;
+                        *count
+                    }
+                    None => {
+                        shown.push((&finding.id, 1));
+                        1
+                    }
+                };
+                if count > FULL_PER_CODE {
+                    page.push_str("<li class=\"brief\">");
+                    write_brief(page, finding, options);
+                } else {
+                    page.push_str("<li>");
+                    write_finding(page, finding, options);
+                }
                 page.push_str("</li>");
             }
             page.push_str("</ul>");
@@ -555,7 +578,7 @@ fn write_item(
             let checks: Vec<&str> = item.checks.iter().map(String::as_str).collect();
             let _ = write!(
                 page,
-                "<p class=\"why\">Needs the {} {}, which did not run.</p>",
+                "<p class=\"why\">Needs the {} {}, which did not run or found nothing to judge.</p>",
                 escape(&words(&checks)),
                 if checks.len() == 1 { "check" } else { "checks" }
             );
@@ -636,6 +659,21 @@ fn write_finding(page: &mut String, finding: &Finding, options: &RenderOptions) 
         page.push_str("</dl>");
     }
     page.push_str("</div>");
+}
+
+/// A finding on one line, after others of its code were shown in full with their fix: severity,
+/// place and message, and a secret's preview.
+fn write_brief(page: &mut String, finding: &Finding, options: &RenderOptions) {
+    let secret = shown_secret(finding, options.show_secrets)
+        .map(|value| format!(" <span class=\"where\">secret</span> {}", code(&value)))
+        .unwrap_or_default();
+    let _ = write!(
+        page,
+        "{} <span class=\"where\">at {}</span> {}{secret}",
+        badge(finding.severity),
+        place(&finding.location),
+        prose(&finding.message)
+    );
 }
 
 /// Findings that no guide item covers, so that grouping by item loses none.
@@ -930,6 +968,50 @@ mod tests {
             "{first:?}"
         );
         assert!(first[0].contains("stripe.secret-key"), "most severe first");
+    }
+
+    #[test]
+    fn many_findings_of_one_code_are_listed_briefly_after_the_first_few() {
+        let mut report = sample::report();
+        let placeholder = report
+            .findings
+            .iter()
+            .find(|f| f.id == "env.placeholder")
+            .unwrap()
+            .clone();
+        for line in 20..25 {
+            let mut more = placeholder.clone();
+            more.location.line = Some(line);
+            report.findings.push(more);
+        }
+        report.sort();
+        let html = render_to_string(&report, Format::Html, &sample::options());
+        let document = parse_strictly(&html);
+        let item = select(&document, "li.item.failed")
+            .into_iter()
+            .find(|li| {
+                li.text()
+                    .collect::<String>()
+                    .contains("No placeholder or example value is left")
+            })
+            .expect("the placeholder item failed");
+        let inner = Html::parse_fragment(&item.html());
+        let full = select(&inner, "div.finding");
+        let brief = select(&inner, "li.brief");
+        assert_eq!(full.len(), FULL_PER_CODE, "{}", item.html());
+        assert_eq!(full.len() + brief.len(), 6, "every finding is still listed");
+        let line: String = brief[0].text().collect();
+        assert!(line.contains(".env.production:"), "{line}");
+        assert!(!line.contains("fix"), "the fix was given above: {line}");
+    }
+
+    #[test]
+    fn paths_wrap_between_directories() {
+        let location = Location::file("a/b<c>/settings.py", 12, 3);
+        assert_eq!(
+            place(&location),
+            "<code class=\"place\">a/<wbr>b&lt;c&gt;/<wbr>settings.py:12:3</code>"
+        );
     }
 
     #[test]

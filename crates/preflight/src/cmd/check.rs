@@ -8,6 +8,11 @@
 //!
 //! The working-tree scan runs first: its fingerprints tell the history check which secrets are
 //! still in the working tree, so that tracked files are not scanned twice.
+//!
+//! The framework and container checks look for their own files (settings modules, FastAPI
+//! apps, compose files, Dockerfiles); one that found none to judge, so recorded no finding, fact
+//! or warning, is not listed among the checks run, so that the checklist does not count a
+//! Django item as checked in a project without Django.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -38,6 +43,9 @@ const CHECKS: [&str; 9] = [
     "web",
     "db",
 ];
+
+/// The checks that apply only when the project has their files.
+const LOOK_FOR_FILES: [&str; 3] = ["containers", "django", "fastapi"];
 
 /// Arguments of `preflight check`.
 #[derive(Debug, clap::Args)]
@@ -79,8 +87,13 @@ pub fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
     let mut checks_run = Vec::new();
     let mut run_check = |check: &dyn Check, outcome: &mut Outcome| {
         progress.step(&format!("checking {}", check.name()));
-        outcome.merge(check.run(&project));
-        checks_run.push(check.name().to_string());
+        let result = check.run(&project);
+        let found_nothing_to_judge =
+            result.findings.is_empty() && result.facts.is_empty() && result.warnings.is_empty();
+        if !(LOOK_FOR_FILES.contains(&check.name()) && found_nothing_to_judge) {
+            checks_run.push(check.name().to_string());
+        }
+        outcome.merge(result);
     };
 
     let mut in_worktree = None;
