@@ -25,7 +25,8 @@
 //!    fails goes through them all and, if reported, is reported at low severity. A dropped value keeps its [`preflight_findings::DropReason`]
 //!    for `--explain`.
 //! 5. **Overlaps**: where two rules match overlapping bytes, the most specific wins
-//!    (a rule with a checksum, then provider over `generic.*`, then the longer secret); the
+//!    (a rule with a checksum, then a provider's rule, then a format rule such as `jwt.token`,
+//!    then `generic.*`, then the longer secret); the
 //!    other is dropped as superseded. Only reported candidates and public identifiers claim
 //!    bytes: a value one rule dropped is judged by the others on their own.
 //! 6. **Pairs** (`pairs`): an identifier and its secret found near each other (AWS key id and

@@ -30,6 +30,11 @@ const LINE_CAP: usize = 4096;
 /// rules' `context` words.
 const FALLBACK_CONTEXT_LINES: usize = 3;
 
+/// The slugs of rules that recognise a format any provider may issue (`jwt.token`) rather than
+/// one provider's credential: in overlaps they yield to provider rules, and win over
+/// `generic.*`.
+const FORMAT_PROVIDERS: &[&str] = &["jwt"];
+
 /// A rule as the scanner holds it.
 #[derive(Debug)]
 struct CompiledRule {
@@ -50,8 +55,12 @@ impl CompiledRule {
                 .build(&rule.context)
                 .expect("validated context words are literals")
         });
-        let priority = (u8::from(rule.public) << 2)
-            | (u8::from(rule.checksum.is_some()) << 1)
+        // Public identifiers, then rules with a checksum, then providers' rules, then format
+        // rules (`jwt.token`), then `generic.*`.
+        let format = FORMAT_PROVIDERS.contains(&rule.provider_slug());
+        let priority = (u8::from(rule.public) << 3)
+            | (u8::from(rule.checksum.is_some()) << 2)
+            | (u8::from(!rule.is_generic() && !format) << 1)
             | u8::from(!rule.is_generic());
         CompiledRule {
             rule,
@@ -786,8 +795,8 @@ impl Scanner {
     }
 
     /// Keeps one candidate where candidates overlap: higher priority (public identifiers, then
-    /// rules with a checksum, then provider over generic), then the longer secret, then the
-    /// earlier rule. The others are dropped as superseded (unless a filter dropped them
+    /// rules with a checksum, then providers' rules, then format rules such as `jwt.token`, then
+    /// `generic.*`), then the longer secret, then the earlier rule. The others are dropped as superseded (unless a filter dropped them
     /// already). Only reported candidates and public identifiers claim their bytes: a value a
     /// filter dropped for one rule never silences another rule, which judges it on its own.
     fn resolve_overlaps(&self, scratch: &mut Scratch) {

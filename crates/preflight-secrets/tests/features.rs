@@ -511,3 +511,39 @@ fn gitleaks_allowlists_and_paths_filter_candidates() {
         matches!(&outcome.dropped[0].reason, DropReason::PathAllowlist { glob } if glob.contains("custom.acme-deploy-key"))
     );
 }
+
+/// A provider whose tokens are JWTs, found by its variable's name.
+const JWT_PROVIDER_RULES: &str = r#"provider = "Acme"
+
+[[rules]]
+id = "acme.service-token"
+name = "Acme service token"
+severity = "critical"
+keywords = ["acme_service_token"]
+pattern = '''ACME_SERVICE_TOKEN=(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})'''
+"#;
+
+const ACME_JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiAiYWNtZSIsICJzdWIiOiAiMTRlZWZiNTQzZWIxIiwgImlhdCI6IDE3NjEwMDAwMDB9.yahm-LDe3IzxoSbq6VSUQoVqxlfShChSnjC_36-ketk";
+
+#[test]
+fn a_provider_rule_wins_over_the_jwt_rule_on_the_same_bytes() {
+    let mut rules = RuleSet::builtin().unwrap();
+    rules
+        .add_file("acme.toml", JWT_PROVIDER_RULES, Strictness::Custom)
+        .unwrap();
+    let scanner = Scanner::new(&rules, &ScanConfig::default());
+    let outcome = scan_at(
+        &scanner,
+        ".env",
+        &format!("ACME_SERVICE_TOKEN={ACME_JWT}\n"),
+    );
+    assert_eq!(ids(&outcome), ["acme.service-token"]);
+    assert!(outcome.dropped.iter().any(|d| d.id == "jwt.token"
+        && d.reason
+            == DropReason::Superseded {
+                by: "acme.service-token".into()
+            }));
+    // Elsewhere the same JWT is the JWT rule's.
+    let outcome = scan_at(&scanner, "app.js", &format!("const t = '{ACME_JWT}';\n"));
+    assert_eq!(ids(&outcome), ["jwt.token"]);
+}
