@@ -3,8 +3,9 @@
 
 mod common;
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{preflight_command, write};
@@ -13,7 +14,8 @@ use preflight_rules::RuleSet;
 /// The longest a browser run may take before the test gives up on it.
 const BROWSER_LIMIT: Duration = Duration::from_secs(120);
 
-/// A project with a live Stripe key in its settings and an `.env` that git tracks; the key.
+/// A Django project with a live Stripe key and DEBUG on in its settings, and secure cookies;
+/// the key.
 fn project(root: &Path) -> String {
     let key = RuleSet::builtin()
         .unwrap()
@@ -25,7 +27,9 @@ fn project(root: &Path) -> String {
     write(
         root,
         "shop/settings.py",
-        format!("STRIPE_KEY = \"{key}\"\nDEBUG = True\n"),
+        format!(
+            "STRIPE_KEY = \"{key}\"\nDEBUG = True\nINSTALLED_APPS = []\nSESSION_COOKIE_SECURE = True\nCSRF_COOKIE_SECURE = True\n"
+        ),
     );
     key
 }
@@ -56,8 +60,10 @@ fn chromium() -> Option<PathBuf> {
         })
 }
 
-/// Runs headless Chromium on `page` with `args`, killing it after [`BROWSER_LIMIT`].
-fn browse(browser: &Path, profile: &Path, args: &[&str], page: &Path) -> Output {
+/// Runs headless Chromium on `page` with `args` and returns what it printed, killing it after
+/// [`BROWSER_LIMIT`]. Its output is read while it runs, so that a page larger than the pipe's
+/// buffer cannot block it.
+fn browse(browser: &Path, profile: &Path, args: &[&str], page: &Path) -> Vec<u8> {
     let mut child = Command::new(browser)
         .args([
             "--headless",
@@ -76,17 +82,28 @@ fn browse(browser: &Path, profile: &Path, args: &[&str], page: &Path) -> Output 
         .stderr(Stdio::null())
         .spawn()
         .expect("chromium starts");
+    let mut stdout = child.stdout.take().expect("chromium's output");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = sender.send(stdout.read_to_end(&mut out).map(|_| out));
+    });
     let started = Instant::now();
-    loop {
-        if child.try_wait().expect("waiting for chromium").is_some() {
-            return child.wait_with_output().expect("chromium's output");
-        }
+    while child.try_wait().expect("waiting for chromium").is_none() {
         if started.elapsed() > BROWSER_LIMIT {
             let _ = child.kill();
+            let _ = child.wait();
             panic!("chromium did not finish in {BROWSER_LIMIT:?}");
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    // A helper process the browser left behind may hold the pipe open: wait for the end of
+    // the output no longer than the limit.
+    let left = BROWSER_LIMIT.saturating_sub(started.elapsed()) + Duration::from_secs(5);
+    receiver
+        .recv_timeout(left)
+        .expect("chromium's output ends when it exits")
+        .expect("chromium's output is readable")
 }
 
 #[test]
@@ -120,11 +137,25 @@ fn chromium_renders_the_report_with_its_findings() {
 
     let profile = tempfile::tempdir().unwrap();
     let dom = browse(&browser, profile.path(), &["--dump-dom"], &report);
-    let dom = String::from_utf8_lossy(&dom.stdout);
+    // Paths carry break opportunities (`<wbr>`) after each directory.
+    let dom = String::from_utf8_lossy(&dom).replace("<wbr>", "");
     assert!(dom.contains("stripe.secret-key"), "the finding is rendered");
     assert!(dom.contains("shop/settings.py:1"), "with its place");
     assert!(dom.contains("class=\"item failed\""), "under a failed item");
     assert!(!dom.contains(&key), "the secret is not in the page");
+    let cookies = dom
+        .split("<li class=\"item ")
+        .find(|item| item.contains("Cookies are marked Secure"))
+        .expect("the cookie item is rendered");
+    assert!(
+        cookies.starts_with("passed\""),
+        "the cookie item passed: {cookies}"
+    );
+    assert!(
+        cookies.contains("<code>SESSION_COOKIE_SECURE = True</code>")
+            && cookies.contains("shop/settings.py:4:1"),
+        "with its evidence and its place: {cookies}"
+    );
 
     let shot = out.path().join("report.png");
     let profile = tempfile::tempdir().unwrap();
