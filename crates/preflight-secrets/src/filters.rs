@@ -463,6 +463,26 @@ pub fn is_pagination_name(name: &[u8]) -> bool {
     })
 }
 
+/// Whether the value at `secret` is the password of a `user:password@` pair (in a URL or a
+/// DSN) that repeats the user's name (`postgres://shop:shop@localhost/shop`): a local
+/// development default, not a secret.
+pub fn repeats_user(bytes: &[u8], secret: &Range<usize>) -> bool {
+    let value = &bytes[secret.clone()];
+    if secret.start == 0 || bytes[secret.start - 1] != b':' || bytes.get(secret.end) != Some(&b'@')
+    {
+        return false;
+    }
+    let colon = secret.start - 1;
+    let floor = colon.saturating_sub(128);
+    let user_start = bytes[floor..colon]
+        .iter()
+        .rposition(|b| {
+            b.is_ascii_whitespace() || matches!(b, b'/' | b'"' | b'\'' | b'`' | b'=' | b'(')
+        })
+        .map_or(floor, |i| floor + i + 1);
+    bytes[user_start..colon].eq_ignore_ascii_case(value)
+}
+
 /// Whether the value at `secret` is part of an Amazon Resource Name
 /// (`arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf`,
 /// `arn:aws:ssm:...:parameter/prod/api-key`), which names a secret instead of holding it.
@@ -1035,6 +1055,28 @@ mod tests {
             "api_key",
         ] {
             assert!(!is_pagination_name(name.as_bytes()), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_password_that_repeats_the_user_is_a_local_default() {
+        for (text, value) in [
+            ("postgres://shop:shop@localhost/shop", "shop"),
+            ("DATABASE_URL=mysql://Celery:celery@db:3306/x", "celery"),
+            ("\"dsn\": \"app:app@tcp(db:3306)/app\"", "app"),
+        ] {
+            let start = text.rfind(&format!(":{value}@")).unwrap() + 1;
+            let range = start..start + value.len();
+            assert!(repeats_user(text.as_bytes(), &range), "{text}");
+        }
+        for (text, value) in [
+            ("postgres://shop:Pseg4kLq@localhost/shop", "Pseg4kLq"), // preflight:allow (synthetic test value)
+            ("postgres://shopper:shop@localhost/x", "shop"),
+            ("postgres://:shop@localhost/x", "shop"),
+        ] {
+            let start = text.rfind(&format!(":{value}@")).unwrap() + 1;
+            let range = start..start + value.len();
+            assert!(!repeats_user(text.as_bytes(), &range), "{text}");
         }
     }
 

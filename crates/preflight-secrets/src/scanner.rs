@@ -768,7 +768,8 @@ impl Scanner {
     }
 
     /// Why the text around the value at `secret` shows it is not a credential's value: a part
-    /// of an ARN, a pagination field, a type annotation, or the first word of a sentence.
+    /// of an ARN, a pagination field, a type annotation, a password that repeats its user's
+    /// name, or the first word of a sentence.
     fn not_a_value(&self, bytes: &[u8], secret: &Range<usize>) -> Option<DropReason> {
         if filters::in_arn(bytes, secret) {
             return Some(DropReason::Reference);
@@ -785,6 +786,11 @@ impl Scanner {
         }
         if filters::is_type_annotation(bytes, secret) {
             return Some(DropReason::Reference);
+        }
+        if filters::repeats_user(bytes, secret) {
+            return Some(DropReason::Placeholder {
+                pattern: "the user's name repeated as the password: a local default".to_string(),
+            });
         }
         if filters::starts_prose(bytes, secret) {
             return Some(DropReason::Placeholder {

@@ -663,3 +663,48 @@ fn base64_encoded_private_keys_are_decoded_and_judged_as_keys() {
         }
     }
 }
+
+#[test]
+fn database_url_passwords_of_ordinary_strength_are_reported() {
+    for (url, rule, password) in [
+        (
+            "postgres://app:kitty2kitty9@db.internal:5432/shop",
+            "postgres.connection-uri",
+            "kitty2kitty9",
+        ),
+        (
+            "mysql://shop:m4rs3ll0m4@10.0.3.7/shop",
+            "mysql.connection-uri",
+            "m4rs3ll0m4",
+        ),
+        (
+            "amqp://worker:hal9000hal@mq:5672/",
+            "rabbitmq.connection-uri",
+            "hal9000hal",
+        ),
+        (
+            "redis://default:zebra77zebra@cache:6379/0",
+            "redis.connection-uri",
+            "zebra77zebra",
+        ),
+        (
+            "mongodb://api:b1gb1rd99@mongo:27017/api",
+            "mongodb.connection-uri",
+            "b1gb1rd99",
+        ),
+    ] {
+        let outcome = scan(".env", &format!("DATABASE_URL={url}\n"));
+        assert_eq!(found(&outcome), one(rule, password, 1), "{url}");
+    }
+    for url in [
+        "postgres://analytics:analytics@localhost:5432/analytics",
+        "amqp://celery:celery@localhost:5672//",
+        "postgres://app:dev@localhost/app",
+        "mysql://root:password@localhost/shop",
+        "redis://:guest@localhost:6379",
+        "postgres://postgres:postgres@db/app",
+    ] {
+        let outcome = scan(".env", &format!("DATABASE_URL={url}\n"));
+        assert!(outcome.findings.is_empty(), "{url}: {:?}", found(&outcome));
+    }
+}
