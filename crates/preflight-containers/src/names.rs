@@ -162,6 +162,10 @@ const DEVELOPMENT_PARTS: &[&str] = &[
     "testing",
     "ci",
     "e2e",
+    // Images that run browser tests, never deployed.
+    "playwright",
+    "cypress",
+    "selenium",
     ".devcontainer",
     "devcontainer",
     "example",
@@ -266,6 +270,7 @@ mod tests {
         assert!(is_development("Dockerfile.local"));
         assert!(is_development("docker-compose.override.yml"));
         assert!(is_development(".envs/.local/.django"));
+        assert!(is_development("frontend/Dockerfile.playwright"));
         assert!(!is_development(".envs/.production/.django"));
         assert!(!is_development("docker-compose.yml"));
         assert!(!is_development("compose/production/django/Dockerfile"));

@@ -153,7 +153,7 @@ pub fn check(file: &Dockerfile, ctx: &Context<'_>) -> Checked {
             Some(line),
             format!(
                 "copies the whole build context ({}), and its `{name}` excludes `.env*`",
-                context::shown_dir(ctx.context)
+                shown_context(ctx)
             ),
         );
     } else if let Some(line) = whole_context_copy {
@@ -167,7 +167,7 @@ pub fn check(file: &Dockerfile, ctx: &Context<'_>) -> Checked {
             "context",
             format!(
                 "copies the whole build context ({}), and {what}: any .env file present at build time goes into the image",
-                context::shown_dir(ctx.context)
+                shown_context(ctx)
             ),
             "add `.env*` (and `**/.env*`) to .dockerignore, keeping `!.env.example` if the image needs it; the guides keep .env and .env.docker out of every artifact",
         );
@@ -188,6 +188,18 @@ pub fn check(file: &Dockerfile, ctx: &Context<'_>) -> Checked {
         findings: emit.findings,
         facts: emit.facts,
         warnings,
+    }
+}
+
+/// The build context as a message shows it: relative to the project root (found from where
+/// the Dockerfile is and how it is shown), or "the project root" itself.
+fn shown_context(ctx: &Context<'_>) -> String {
+    let depth = ctx.shown.split('/').count();
+    let root = ctx.dockerfile.ancestors().nth(depth);
+    match root.and_then(|root| ctx.context.strip_prefix(root).ok()) {
+        Some(rel) if rel.as_os_str().is_empty() => "the project root".to_string(),
+        Some(rel) => format!("`{}/`", rel.to_string_lossy().replace('\\', "/")),
+        None => context::shown_dir(ctx.context),
     }
 }
 
@@ -519,6 +531,43 @@ mod tests {
         assert_eq!(
             assignments("A two words"),
             [("A".into(), "two words".into())]
+        );
+    }
+
+    #[test]
+    fn the_context_is_shown_from_the_project_root() {
+        let context = |shown, dockerfile, context| {
+            shown_context(&Context {
+                shown,
+                dockerfile: Path::new(dockerfile),
+                context: Path::new(context),
+                development: false,
+                target: None,
+            })
+        };
+        assert_eq!(
+            context("Dockerfile", "/p/shop/Dockerfile", "/p/shop"),
+            "the project root"
+        );
+        assert_eq!(
+            context(
+                "compose/production/django/Dockerfile",
+                "/p/compose/production/django/Dockerfile",
+                "/p"
+            ),
+            "the project root"
+        );
+        assert_eq!(
+            context(
+                "docker/api/Dockerfile",
+                "/p/docker/api/Dockerfile",
+                "/p/docker"
+            ),
+            "`docker/`"
+        );
+        assert_eq!(
+            context("Dockerfile", "/p/Dockerfile", "/elsewhere/app"),
+            "app/"
         );
     }
 
