@@ -1,0 +1,6 @@
+#!/bin/sh
+# temporary credentials from sts assume-role, pasted during the incident
+export AWS_ACCESS_KEY_ID=ASIAL7ENSVKUBKW4FYWU
+export AWS_SECRET_ACCESS_KEY=KdgEDX6nZUyWTtnLINdEU+TshrtPRx3J3+5n/a0W
+export AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjEMGLEnSo9AIK4qrXcijL1EC4cGD/e/8PsC+a1dpEnlxZLMF9Cx/wZb9gxGKrxwSGu6gpLDVDzUvccaSnSQHn4pOB0HNxW8twWunK+gs13EeQVLhufv5LoRorw0AgoVDfiVAuqnFkwx5AP9l/Ogq379ZZq+qXCIIMvirbbk/qkhKShHcc23dFQyKBkN1JAdcqpXn9BxQ24No/oylq3bkcsP1S0sWEr/myAmaoiV7JPplHTTO66
+export AWS_DEFAULT_REGION=eu-west-1
