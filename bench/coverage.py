@@ -48,6 +48,7 @@ ALIASES = {
     "azureopenai": "azure",
     "azuresearch": "azure",
     "azurestorage": "azure",
+    "blogger": "google",
     "boxcom": "box",
     "calorieninja": "calorieninjas",
     "cannyio": "canny",
