@@ -494,7 +494,11 @@ impl Service<'_> {
             Pin::NoTag => "no tag",
             Pin::Latest => "the `latest` tag",
             Pin::Pinned => {
-                let message = format!("service `{}` runs the pinned image `{image}`", self.name);
+                let message = format!(
+                    "service `{}` runs `{image}`, {}",
+                    self.name,
+                    names::pin_kind(image)
+                );
                 return emit.fact(IMAGE_UNPINNED, Some(line), message);
             }
             Pin::Unknown => return,

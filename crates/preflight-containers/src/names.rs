@@ -151,6 +151,16 @@ pub fn image_pin(image: &str) -> Pin {
     }
 }
 
+/// How a pinned image reference is pinned, for a fact: by digest, or by a tag other than
+/// `latest` (which may still move, as `python:3.12` does with each patch release).
+pub fn pin_kind(image: &str) -> &'static str {
+    if image.contains("@sha256:") {
+        "pinned by digest"
+    } else {
+        "a version tag rather than `latest`"
+    }
+}
+
 /// Path components and name parts that mark a file used only in development.
 const DEVELOPMENT_PARTS: &[&str] = &[
     "dev",

@@ -265,9 +265,11 @@ volumes:
         fact_at(&outcome, "container.compose-secret-in-environment", 8),
         "service `db` takes `POSTGRES_PASSWORD` from a variable, not a literal"
     );
-    assert!(
-        fact_at(&outcome, "container.image-unpinned", 25).contains("ghcr.io/example/web:1.4.2")
+    assert_eq!(
+        fact_at(&outcome, "container.image-unpinned", 25),
+        "service `web` runs `ghcr.io/example/web:1.4.2`, a version tag rather than `latest`"
     );
+    assert!(fact_at(&outcome, "container.image-unpinned", 18).ends_with("pinned by digest"));
     let privileges: Vec<_> = outcome
         .facts
         .iter()

@@ -98,7 +98,7 @@ fn safe_apps_stay_quiet() {
     assert_eq!(
         fact_messages(&outcome, "fastapi.cors-any-origin"),
         [
-            "CORSMiddleware allows one listed origin (the default in the code, used when CORS_ORIGINS is unset)"
+            "CORSMiddleware allows one listed origin, `https://app.example.com` (the default in the code, used when CORS_ORIGINS is unset)"
         ]
     );
     assert_eq!(

@@ -234,7 +234,7 @@ fn from(ins: &Instruction, stages: &[Stage], emit: &mut Emitter<'_>) -> Stage {
             emit.fact(
                 IMAGE_UNPINNED,
                 Some(ins.line),
-                format!("`FROM {base}` is pinned"),
+                format!("`FROM {base}`, {}", names::pin_kind(&base)),
             );
         }
     }

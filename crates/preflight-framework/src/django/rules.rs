@@ -350,9 +350,7 @@ fn secret_key(s: &mut Settings<'_>) {
     let length = key.chars().count();
     let unique = key.chars().collect::<std::collections::BTreeSet<_>>().len();
     if length >= 50 && unique >= 5 {
-        let measure = format!(
-            "SECRET_KEY has {length} characters, {unique} of them distinct (value not shown)"
-        );
+        let measure = format!("SECRET_KEY has {length} characters, {unique} of them distinct");
         s.pass(codes::SECRET_KEY_WEAK, Some(b), measure);
         s.pass(
             codes::SECRET_KEY_INSECURE,
@@ -1142,7 +1140,7 @@ fn logging(s: &mut Settings<'_>) {
         s.pass(
             codes::LOGGING_DEBUG,
             Some(b),
-            "LOGGING sends no `django`, `django.request` or `django.db.backends` logger to a DEBUG handler".into(),
+            "LOGGING sets no `django`, `django.request` or `django.db.backends` logger to DEBUG level".into(),
         );
     }
 }

@@ -359,7 +359,15 @@ fn cors(scope: &Scope<'_>, rel: &str, call: Node<'_>, found: &mut Found) {
         {
             let message = match listed.len() {
                 0 => "CORSMiddleware allows no other origin".to_string(),
-                1 => format!("CORSMiddleware allows one listed origin{}", self::origin(e)),
+                1 => format!(
+                    "CORSMiddleware allows one listed origin, `{}`{}",
+                    listed[0]
+                        .chars()
+                        .filter(|c| !c.is_control() && *c != '`')
+                        .take(80)
+                        .collect::<String>(),
+                    self::origin(e)
+                ),
                 n => format!(
                     "CORSMiddleware allows {n} listed origins and no wildcard{}",
                     self::origin(e)
