@@ -398,16 +398,24 @@ impl Scanner {
                 }
                 let start = found.value.start + (nested.secret.start - offset);
                 let secret = start..start + nested.secret.len();
-                if candidates
-                    .iter()
-                    .any(|c| c.rule == nested.rule && c.secret == secret)
-                {
-                    continue;
-                }
                 // The marker is on the look-up's line, which the assignment replaced.
                 let dropped = nested
                     .dropped
                     .or_else(|| self.filters.marker(line_of(bytes, &secret)));
+                if let Some(same) = candidates[..own]
+                    .iter_mut()
+                    .find(|c| c.rule == nested.rule && c.secret == secret)
+                {
+                    // The rule matched the literal in place too. Its judgement stands unless it
+                    // dropped what the assignment reports: read in place, Spring's
+                    // `${X:Value}` looks like a type annotation.
+                    if same.dropped.is_none() || dropped.is_some() {
+                        continue;
+                    }
+                    same.dropped = Some(DropReason::Superseded {
+                        by: self.rules[nested.rule].rule.id.clone(),
+                    });
+                }
                 if dropped.is_none() {
                     // A match that reaches past the literal into the look-up around it
                     // (`${X:-v}` read as a value, or `:-v`) misread the call: it yields to the

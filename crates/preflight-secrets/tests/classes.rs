@@ -187,6 +187,13 @@ fn spring_and_shell_defaults_are_judged_as_assignments() {
             PASSWORD,
         ),
         (
+            // A capitalised value without symbols, which in place reads like a type.
+            "src/main/resources/application.yml",
+            "spring:\n  datasource:\n    password: ${DB_PASSWORD:THCO8vO1FFZhnjMP}\n".to_string(),
+            "generic.password-assignment",
+            "THCO8vO1FFZhnjMP",
+        ),
+        (
             "src/main/java/Client.java",
             format!("@Value(\"${{xero.client-secret:{XERO_SECRET}}}\")\n"),
             "xero.client-secret",
