@@ -834,7 +834,7 @@ mod tests {
             "1jCw4o5pru*;Z5tU{,QmhMOCJQnB[&jw-}ka;=.U!sG}+CTUD6`|aDY6<-Pg25Wi", // preflight:allow (synthetic test value)
             "q8>Zr2!m<4Kx9@vL", // preflight:allow (synthetic test value)
             "x9<k>Qz2mL",
-            "ghp_Xk3mP9qR2sT7vW1yZ4bC6dF8gH0jL51x2Yz3",
+            "ghp_Xk3mP9qR2sT7vW1yZ4bC6dF8gH0jL51x2Yz3", // preflight:allow (synthetic test value)
         ] {
             assert_eq!(placeholder(value), None, "{value}");
         }
@@ -1071,8 +1071,8 @@ mod tests {
         }
         for (text, value) in [
             ("postgres://shop:Pseg4kLq@localhost/shop", "Pseg4kLq"), // preflight:allow (synthetic test value)
-            ("postgres://shopper:shop@localhost/x", "shop"),
-            ("postgres://:shop@localhost/x", "shop"),
+            ("postgres://shopper:shop@localhost/x", "shop"), // preflight:allow (synthetic test value)
+            ("postgres://:shop@localhost/x", "shop"), // preflight:allow (synthetic test value)
         ] {
             let start = text.rfind(&format!(":{value}@")).unwrap() + 1;
             let range = start..start + value.len();
