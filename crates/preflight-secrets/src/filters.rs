@@ -313,12 +313,14 @@ pub fn has_bracketed_placeholder(value: &[u8]) -> bool {
     })
 }
 
-/// Whether `value` is a format string whose directives (`%s`, `%d`, `%(name)s`) a value fills
-/// in: `Bearer %s`, `%(password)s`, `postgres://%s:%s@%s/%s`. A long value whose text around
+/// Whether `value` is a format string whose directives (`%s`, `%d`, `%(name)s`, `{}`, `{0}`,
+/// `{name}`) a value fills in: `Bearer %s`, `%(password)s`, `postgres://%s:%s@%s/%s`,
+/// `Token {}`. A long value whose text around
 /// the directives is random (high entropy, not a URL, not a sentence) is a generated secret
 /// that happens to hold `%s` or `%d`, as Django secret keys and WordPress salts may.
 pub fn is_format_string(value: &[u8]) -> bool {
     let mut directives = 0;
+    let mut scheme_tag = false;
     let mut literal = Vec::with_capacity(value.len());
     let mut i = 0;
     while i < value.len() {
@@ -347,10 +349,33 @@ pub fn is_format_string(value: &[u8]) -> bool {
                 _ => {}
             }
         }
+        if value[i] == b'{'
+            && let Some(close) = value[i + 1..].iter().take(33).position(|&b| b == b'}')
+        {
+            let inside = &value[i + 1..i + 1 + close];
+            let placeholder = inside.iter().all(u8::is_ascii_digit)
+                || (inside[0].is_ascii_alphabetic() || inside[0] == b'_')
+                    && inside
+                        .iter()
+                        .all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+            if placeholder {
+                // A named tag that opens a value (`{SHA}...`, `{bcrypt}$2a$...`, `{noop}...`)
+                // names the password's storage scheme.
+                scheme_tag |= i == 0 && !inside.is_empty() && !inside[0].is_ascii_digit();
+                directives += 1;
+                i += close + 2;
+                continue;
+            }
+        }
         literal.push(value[i]);
         i += 1;
     }
-    if directives == 0 {
+    if directives == 0
+        || (scheme_tag
+            && directives == 1
+            && !literal.is_empty()
+            && !literal.iter().any(u8::is_ascii_whitespace))
+    {
         return false;
     }
     let spaces = literal.iter().filter(|b| b.is_ascii_whitespace()).count();
@@ -919,6 +944,10 @@ mod tests {
             "https://api.example.com/v1/users/%s/tokens?key=%s",
             "Failed to refresh the access token for account %s: %s",
             "Authorization: Bearer %(token)s for user %(user)s",
+            "{}",
+            "Token {0}",
+            "Bearer {access_token}",
+            "{user}:{password}@{host}",
         ] {
             assert!(is_format_string(value.as_bytes()), "{value}");
             assert!(
@@ -934,6 +963,10 @@ mod tests {
             "k3%(x9z#q",
             "100%",
             "XBV%e%rkQ74YCU-uHe63", // preflight:allow (synthetic test value)
+            "#y{O7MhhG:{8T#<x{K}`UJyb2etr(Sf/TL1kC}qH4mk<fud.AM_4F=p&{xN+t{]C", // preflight:allow (synthetic test value)
+            "Zr8{kq-2}Lw9vTb", // preflight:allow (synthetic test value)
+            "{SHA}dCaESTy8A3uK0KnrQha80or8zFz=", // preflight:allow (synthetic test value)
+            "{noop}Zr8kq2Lw9vTb", // preflight:allow (synthetic test value)
         ] {
             assert!(!is_format_string(value.as_bytes()), "{value}");
             assert!(
