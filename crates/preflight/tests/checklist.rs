@@ -331,3 +331,35 @@ fn unsafe_settings_fail_the_same_items_with_their_findings() {
         );
     }
 }
+
+#[test]
+fn a_framework_check_with_nothing_to_judge_does_not_tick_its_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "app/main.py", "print(\"hello\")\n");
+    let (report, code) = markdown_report(root);
+    assert_eq!(code, Some(0), "{report}");
+    let checks = report
+        .lines()
+        .find(|line| line.starts_with("- Checks run:"))
+        .expect("the header names the checks that ran");
+    for check in ["django", "fastapi", "containers"] {
+        assert!(!checks.contains(check), "{checks}");
+    }
+    let lockout = item(&report, "Accounts lock after repeated failed logins");
+    assert!(lockout.contains("not checked in this run"), "{lockout}");
+
+    // The same project with Django settings: the check ran and the item is judged.
+    django_project(root, true);
+    let (report, _) = markdown_report(root);
+    let checks = report
+        .lines()
+        .find(|line| line.starts_with("- Checks run:"))
+        .expect("the header names the checks that ran");
+    assert!(
+        checks.contains("django") && checks.contains("containers"),
+        "{checks}"
+    );
+    assert!(!checks.contains("fastapi"), "{checks}");
+    assert!(item(&report, "Accounts lock after repeated failed logins").starts_with("- [x]"));
+}
