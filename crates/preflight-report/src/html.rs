@@ -164,6 +164,24 @@ fn by_severity<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<&'a F
     sorted
 }
 
+/// `findings`, most severe first, those of one code together (in the order the codes first
+/// appear), so that the brief lines of a code follow its findings shown in full.
+fn grouped<'a>(findings: &[&'a Finding]) -> Vec<&'a Finding> {
+    let mut sorted = by_severity(findings.iter().copied());
+    let first: Vec<usize> = sorted
+        .iter()
+        .map(|f| {
+            sorted
+                .iter()
+                .position(|g| g.id == f.id && g.severity == f.severity)
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut keyed: Vec<(usize, &Finding)> = first.into_iter().zip(sorted.drain(..)).collect();
+    keyed.sort_by_key(|(first, _)| *first);
+    keyed.into_iter().map(|(_, f)| f).collect()
+}
+
 /// The severity badge of `severity`.
 fn badge(severity: Severity) -> String {
     format!("<span class=\"sev sev-{severity}\">{severity}</span>")
@@ -529,7 +547,7 @@ fn write_item(
         Status::Failed { findings } => {
             page.push_str("<ul class=\"found\">");
             let mut shown: Vec<(&str, usize)> = Vec::new();
-            for finding in by_severity(findings.iter().copied()) {
+            for finding in grouped(findings) {
                 let count = match shown.iter_mut().find(|(id, _)| *id == finding.id) {
                     Some((_, count)) => {
                         *count += 1;
@@ -662,15 +680,16 @@ fn write_finding(page: &mut String, finding: &Finding, options: &RenderOptions) 
 }
 
 /// A finding on one line, after others of its code were shown in full with their fix: severity,
-/// place and message, and a secret's preview.
+/// code, place and message, and a secret's preview.
 fn write_brief(page: &mut String, finding: &Finding, options: &RenderOptions) {
     let secret = shown_secret(finding, options.show_secrets)
         .map(|value| format!(" <span class=\"where\">secret</span> {}", code(&value)))
         .unwrap_or_default();
     let _ = write!(
         page,
-        "{} <span class=\"where\">at {}</span> {}{secret}",
+        "{} {} <span class=\"where\">at {}</span> {}{secret}",
         badge(finding.severity),
+        code(&finding.id),
         place(&finding.location),
         prose(&finding.message)
     );
@@ -1001,8 +1020,31 @@ mod tests {
         assert_eq!(full.len(), FULL_PER_CODE, "{}", item.html());
         assert_eq!(full.len() + brief.len(), 6, "every finding is still listed");
         let line: String = brief[0].text().collect();
+        assert!(line.contains("env.placeholder"), "{line}");
         assert!(line.contains(".env.production:"), "{line}");
         assert!(!line.contains("fix"), "the fix was given above: {line}");
+    }
+
+    #[test]
+    fn an_item_s_findings_of_one_code_stay_together() {
+        let at = |id: &str, severity: Severity, line: u32| {
+            Finding::new(id, severity, "m", Location::file("a.py", line, 1), "k")
+        };
+        let findings = [
+            at("x.a", Severity::High, 1),
+            at("x.b", Severity::High, 2),
+            at("x.c", Severity::Low, 3),
+            at("x.a", Severity::High, 4),
+            at("x.b", Severity::Critical, 5),
+        ];
+        let refs: Vec<&Finding> = findings.iter().collect();
+        let order: Vec<(String, u32)> = grouped(&refs)
+            .into_iter()
+            .map(|f| (f.id.clone(), f.location.line.unwrap()))
+            .collect();
+        let expected = [("x.b", 5), ("x.a", 1), ("x.a", 4), ("x.b", 2), ("x.c", 3)]
+            .map(|(id, line)| (id.to_string(), line));
+        assert_eq!(order, expected);
     }
 
     #[test]
