@@ -299,18 +299,28 @@ pub fn has_bracketed_placeholder(value: &[u8]) -> bool {
     {
         return true;
     }
-    memchr::memchr_iter(b'<', value).any(|open| {
-        let inside = &value[open + 1..];
-        let Some(close) = memchr::memchr(b'>', inside) else {
-            return false;
-        };
-        let word = &inside[..close];
-        word.len() >= 2
-            && word.iter().any(u8::is_ascii_alphabetic)
-            && word
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b' '))
-    })
+    // One pass: each `>` closes the latest `<` before it.
+    let mut open = None;
+    for (i, &b) in value.iter().enumerate() {
+        match b {
+            b'<' => open = Some(i),
+            b'>' => {
+                if let Some(start) = open.take() {
+                    let word = &value[start + 1..i];
+                    if word.len() >= 2
+                        && word.iter().any(u8::is_ascii_alphabetic)
+                        && word.iter().all(|b| {
+                            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b' ')
+                        })
+                    {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether `value` is a format string whose directives (`%s`, `%d`, `%(name)s`, `{}`, `{0}`,

@@ -810,9 +810,10 @@ impl Scanner {
 
     /// Keeps one candidate where candidates overlap: higher priority (public identifiers, then
     /// rules with a checksum, then providers' rules, then format rules such as `jwt.token`, then
-    /// `generic.*`), then the longer secret, then the earlier rule. The others are dropped as superseded (unless a filter dropped them
-    /// already). Only reported candidates and public identifiers claim their bytes: a value a
-    /// filter dropped for one rule never silences another rule, which judges it on its own.
+    /// `generic.*`), then the longer secret, then the earlier rule. The others are dropped as
+    /// superseded (unless a filter dropped them already). Only reported candidates and public
+    /// identifiers claim their bytes: a value a filter dropped for one rule never silences
+    /// another rule, which judges it on its own.
     fn resolve_overlaps(&self, scratch: &mut Scratch) {
         let candidates = &mut scratch.candidates;
         if candidates.len() < 2 {
