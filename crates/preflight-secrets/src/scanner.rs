@@ -41,6 +41,9 @@ struct CompiledRule {
     rule: Rule,
     /// Compiled on first use: a small scan touches only the rules whose keywords occur.
     regex: OnceLock<Option<Regex>>,
+    /// The pattern anchored at the start of the haystack, for keyword hits after an escape;
+    /// compiled on first use.
+    anchored: OnceLock<Option<Regex>>,
     /// Case-insensitive automaton over the rule's `context` words.
     context: Option<AhoCorasick>,
     /// Higher wins when matches of two rules overlap.
@@ -65,6 +68,7 @@ impl CompiledRule {
         CompiledRule {
             rule,
             regex: OnceLock::new(),
+            anchored: OnceLock::new(),
             context,
             priority,
         }
@@ -73,6 +77,19 @@ impl CompiledRule {
     fn regex(&self) -> Option<&Regex> {
         self.regex
             .get_or_init(|| compile_pattern(&self.rule.pattern).ok())
+            .as_ref()
+    }
+
+    /// The pattern as `^(?:pattern)`, so that a search fails as soon as no match starts at the
+    /// haystack's first byte. (In a pattern with verbose mode, a line break ends any trailing
+    /// comment before the closing parenthesis.)
+    fn anchored(&self) -> Option<&Regex> {
+        self.anchored
+            .get_or_init(|| {
+                let pattern = &self.rule.pattern;
+                let close = if pattern.contains("(?x") { "\n)" } else { ")" };
+                compile_pattern(&format!("^(?:{pattern}{close}")).ok()
+            })
             .as_ref()
     }
 }
@@ -289,11 +306,11 @@ impl Scanner {
                 }
             }
         }
-        // A token right after a `\n` escape: the pattern runs again from the keyword, where a
-        // leading `\b` holds, and counts only a secret that starts there.
+        // A token right after a `\n` escape: the pattern runs again, anchored at the keyword,
+        // where a leading `\b` holds, and counts only a secret that starts there.
         for window in &prefilter.after_escape {
             let rule = window.rule as usize;
-            let Some(regex) = self.rules.get(rule).and_then(CompiledRule::regex) else {
+            let Some(regex) = self.rules.get(rule).and_then(CompiledRule::anchored) else {
                 continue;
             };
             let Some(captures) = regex.captures(&bytes[window.start..window.end]) else {

@@ -633,6 +633,13 @@ fn base64_encoded_private_keys_are_decoded_and_judged_as_keys() {
             Some("no")
         );
     }
+    // After a `\n` escape in a JSON string, through a rule written in verbose mode.
+    let outcome = scan(
+        "ci/run.json",
+        &format!("{{\"log\": \"loading the key\\n{key}\\ndone\"}}\n"),
+    );
+    assert_eq!(found(&outcome).len(), 1, "{:?}", reasons(&outcome));
+    assert_eq!(found(&outcome)[0].1, key);
     // A traditional PEM key with a passphrase, encoded: decoded to see it is encrypted.
     let encrypted = base64(&format!(
         "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,9F3A1C0B7E2D4F6A8B1C3D5E7F9A0B2C\n\n{}\n-----END RSA PRIVATE KEY-----\n",

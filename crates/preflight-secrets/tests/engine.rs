@@ -109,6 +109,22 @@ fn a_failed_checksum_is_reported_at_low_severity_and_says_why() {
 }
 
 #[test]
+fn many_keywords_after_escapes_cost_little() {
+    let scanner = scanner();
+    // Two megabytes on one line of `\n` escapes each followed by a keyword and no token.
+    let line = "\\nghp_\\nAKIA\\nnpm_\\nxoxb-".repeat(80_000);
+    let text = format!("{{\"log\": \"{line}\"}}\n");
+    let started = std::time::Instant::now();
+    let outcome = scan(&scanner, text.as_bytes());
+    assert!(outcome.findings.is_empty());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn github_documentation_example_is_known_under_every_prefix() {
     let scanner = scanner();
     let outcome = scan(
