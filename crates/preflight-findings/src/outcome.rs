@@ -75,8 +75,6 @@ pub enum DropReason {
         /// The rule's minimum.
         minimum: f64,
     },
-    /// The provider's checksum does not match, so it is not a real credential.
-    Checksum,
     /// A well-known documentation example value.
     DocumentationExample,
     /// The value has the credential's shape but not its structure (a JWT whose header does
@@ -128,7 +126,6 @@ impl fmt::Display for DropReason {
                     "entropy {found:.2} below the rule's minimum {minimum:.2}"
                 )
             }
-            DropReason::Checksum => f.write_str("checksum does not match"),
             DropReason::DocumentationExample => f.write_str("well-known documentation example"),
             DropReason::Malformed { problem } => {
                 write!(f, "not a well-formed credential ({problem})")
