@@ -5,8 +5,10 @@
 //! implies (`.env.staging`), the policy's default. A variable's rule is the policy's when it
 //! lists the variable, else the one its name implies ([`crate::infer`]). A variable is required
 //! when the policy says so for the profile; when the policy does not list it, when the code
-//! requires it or the example file lists it. Values whose final text is unknown (a `${VAR}` the
-//! file does not define, a line that is not UTF-8) are not judged.
+//! requires it or the example file lists it. The code is the code the file serves
+//! ([`crate::scope`]), and only its reads that a deployment needs ([`usage::Usage::deploy_requires`]).
+//! Values whose final text is unknown (a `${VAR}` the file does not define, a line that is not
+//! UTF-8) are not judged.
 
 use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsString;
@@ -20,6 +22,7 @@ use crate::codes::{self, grade, severity_of};
 use crate::dotenv::{self, Document, Problem, ProblemKind};
 use crate::infer::{self, Context};
 use crate::policy::{Config, Kind, Policy, PolicyError, Profile};
+use crate::scope::{self, Named, Scope};
 use crate::usage::{self, CodeUsage};
 use crate::values::{self, ValueContext};
 use crate::{relative, strength};
@@ -68,7 +71,7 @@ impl EnvCheck {
         &self.policy
     }
 
-    fn files(&self, root: &Path) -> Vec<PathBuf> {
+    fn files(&self, root: &Path, named: &[Named]) -> Vec<PathBuf> {
         if !self.files.is_empty() {
             self.files
                 .iter()
@@ -83,7 +86,14 @@ impl EnvCheck {
         } else if !self.policy.files.is_empty() {
             self.policy.files.iter().map(|f| root.join(f)).collect()
         } else {
-            discover(root)
+            let mut files = discover(root);
+            files.extend(scope::existing(root, named).into_iter().filter(|f| {
+                f.file_name()
+                    .is_some_and(|n| !is_example_name(&n.to_string_lossy()))
+            }));
+            files.sort();
+            files.dedup();
+            files
         }
     }
 
@@ -109,12 +119,16 @@ impl EnvCheck {
         outcome.warnings.extend(code.warnings.iter().cloned());
         let ctx = self.context(root, &code);
         let mut credentials = Vec::new();
-        for file in self.files(root) {
-            let shown = relative(root, &file);
-            let bytes = match read_limited(&file) {
+        let named = scope::compose_env_files(root);
+        let files = self.files(root, &named);
+        let all: Vec<String> = files.iter().map(|f| relative(root, f)).collect();
+        for (file, shown) in files.iter().zip(&all) {
+            let shown = shown.as_str();
+            let serves = Scope::of(shown, &all, &named);
+            let bytes = match read_limited(file) {
                 Ok(bytes) => bytes,
                 Err(message) => {
-                    outcome.warnings.push(Warning::at(&shown, message));
+                    outcome.warnings.push(Warning::at(shown, message));
                     outcome.stats.skipped += 1;
                     continue;
                 }
@@ -129,25 +143,27 @@ impl EnvCheck {
             let profile = self
                 .profile
                 .or_else(|| Profile::from_file_name(&name))
+                .or_else(|| profile_of_directory(shown))
                 .unwrap_or(self.policy.default_profile);
-            let example = find_example(root, &file).and_then(|path| {
+            let example = find_example(root, file).and_then(|path| {
                 let bytes = read_limited(&path).ok()?;
                 Some((relative(root, &path), dotenv::parse(&bytes)))
             });
             let input = Input {
                 root,
-                shown: &shown,
+                shown,
                 kind: LocationKind::File,
                 profile,
                 document: &document,
                 example: example.as_ref().map(|(p, d)| (p.as_str(), d)),
                 code: &code,
+                serves: Some(&serves),
                 ctx,
                 from_env: false,
             };
             outcome
                 .findings
-                .extend(syntax_findings(&shown, &document, profile));
+                .extend(syntax_findings(shown, &document, profile));
             outcome
                 .findings
                 .extend(self.variable_findings(&input, &mut credentials));
@@ -206,6 +222,7 @@ impl EnvCheck {
             document: &document,
             example: example.as_ref().map(|(p, d)| (p.as_str(), d)),
             code: &code,
+            serves: None,
             ctx,
             from_env: true,
         };
@@ -239,7 +256,12 @@ impl EnvCheck {
         if let Some((_, example)) = input.example {
             names.extend(example.entries.iter().map(|e| e.key.as_str()));
         }
-        names.extend(input.code.required().map(|u| u.name.as_str()));
+        names.extend(
+            input
+                .code
+                .required(|path| input.serves(path))
+                .map(|u| u.name.as_str()),
+        );
 
         let mut by_value: HashMap<&str, (&str, u32)> = HashMap::new();
         for name in names {
@@ -396,8 +418,26 @@ struct Input<'a> {
     document: &'a Document,
     example: Option<(&'a str, &'a Document)>,
     code: &'a CodeUsage,
+    /// The code a file serves; `None` for the environment, which serves all of it.
+    serves: Option<&'a Scope>,
     ctx: Context<'a>,
     from_env: bool,
+}
+
+impl Input<'_> {
+    /// Whether the file (or environment) being checked serves the source file at `path`.
+    fn serves(&self, path: &str) -> bool {
+        self.serves.is_none_or(|scope| scope.serves(path))
+    }
+}
+
+/// The profile a file's directory implies, for files named by compose such as
+/// `.envs/.production/.django`.
+/// `shown` is relative to the root, so the root's own name never counts.
+fn profile_of_directory(shown: &str) -> Option<Profile> {
+    let (dir, _) = shown.rsplit_once('/')?;
+    let dir = dir.rsplit('/').next()?;
+    Profile::from_file_name(&format!(".{}", dir.trim_start_matches('.')))
 }
 
 /// A secret value seen in a file, kept in memory to compare across profiles.
@@ -452,7 +492,7 @@ fn requirement(
             )
         });
     }
-    if let Some(usage) = input.code.requirement(name) {
+    if let Some(usage) = input.code.requirement(name, |path| input.serves(path)) {
         return Some((
             grade(profile, Severity::High),
             format!(

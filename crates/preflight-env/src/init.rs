@@ -49,10 +49,18 @@ pub fn draft(root: &Path) -> Draft {
     }
     let mut code_only = Vec::new();
     for (name, usages) in &code.vars {
-        if example.get(name).is_none() {
-            let required = usages.iter().any(|u| u.required);
+        // Variables only tests or CI read, or that the platform sets, need no policy entry.
+        let deployed = usages
+            .iter()
+            .any(|u| !u.test && !usage::set_by_platform(&u.name));
+        if example.get(name).is_none() && deployed {
+            let required = usages.iter().any(Usage::deploy_requires);
             names.push((name.clone(), required));
-            let first = usages.iter().find(|u| u.required).unwrap_or(&usages[0]);
+            let first = usages
+                .iter()
+                .find(|u| u.deploy_requires())
+                .or_else(|| usages.iter().find(|u| !u.test))
+                .unwrap_or(&usages[0]);
             code_only.push(first.clone());
         }
     }

@@ -6,7 +6,8 @@
 //!   reporting every deviation;
 //! - [`policy`] is the `[env]` section ([`Config`]) and its checked form ([`Policy`]);
 //! - [`infer`] gives a rule to well-known names the policy does not list;
-//! - [`usage`] finds the variables the project's code reads;
+//! - [`usage`] finds the variables the project's code reads, and [`scope`] which of that code
+//!   each dotenv file serves;
 //! - [`values`] judges one value against its kind, [`strength`] measures values without showing
 //!   them, [`providers`] knows credential shapes;
 //! - [`check`] ties them into [`EnvCheck`], the check of `preflight env` and `preflight check`;
@@ -24,6 +25,7 @@ pub mod infer;
 pub mod init;
 pub mod policy;
 pub mod providers;
+pub mod scope;
 pub mod strength;
 pub mod usage;
 pub mod values;

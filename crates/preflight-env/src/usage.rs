@@ -10,7 +10,11 @@
 //! | `os.environ.get("X")`, `os.getenv("X")` | no |
 //! | `env("X")`, `env.str("X")`, `env.bool("X")`, ... (django-environ), `config("X")` (decouple) | unless `default=` is given |
 //! | a field of a pydantic `BaseSettings` class | unless it has a default |
-//! | `process.env.X`, `process.env["X"]` | unless followed by `??` or `\|\|` |
+//! | `process.env.X`, `process.env["X"]` | unless negated with `!` or followed by `??`, `\|\|`, `&&`, `?` or a comparison |
+//!
+//! A read only counts towards what a deployment needs when it is in code that deploys: reads in
+//! tests, test configurations and CI tooling ([`is_test_path`]) and reads of variables the
+//! platform sets itself ([`set_by_platform`]) are kept but never make a variable required.
 //!
 //! The walk honours `.gitignore` and skips dependency folders; unreadable files become
 //! warnings.
@@ -35,6 +39,16 @@ pub struct Usage {
     pub required: bool,
     /// The form that reads it, such as `os.environ[...]`.
     pub how: &'static str,
+    /// Whether the file is a test, a test configuration or CI tooling ([`is_test_path`]).
+    pub test: bool,
+}
+
+impl Usage {
+    /// Whether a deployment fails without the variable: the code requires it, the code is
+    /// not a test, and the platform does not set the variable itself.
+    pub fn deploy_requires(&self) -> bool {
+        self.required && !self.test && !set_by_platform(&self.name)
+    }
 }
 
 /// Every variable the code reads, by name, with each place that reads it.
@@ -51,17 +65,131 @@ pub struct CodeUsage {
 }
 
 impl CodeUsage {
-    /// The first place that requires `name`, if the code requires it.
-    pub fn requirement(&self, name: &str) -> Option<&Usage> {
-        self.vars.get(name)?.iter().find(|u| u.required)
+    /// The first place in the files `serves` accepts whose deployment requires `name`
+    /// ([`Usage::deploy_requires`]).
+    pub fn requirement(&self, name: &str, serves: impl Fn(&str) -> bool) -> Option<&Usage> {
+        self.vars
+            .get(name)?
+            .iter()
+            .find(|u| u.deploy_requires() && serves(&u.path))
     }
 
-    /// Variables the code requires, with the first place that requires each.
-    pub fn required(&self) -> impl Iterator<Item = &Usage> {
-        self.vars
-            .values()
-            .filter_map(|usages| usages.iter().find(|u| u.required))
+    /// Variables whose deployment requires them in the files `serves` accepts, with the first
+    /// place that requires each.
+    pub fn required(&self, serves: impl Fn(&str) -> bool) -> impl Iterator<Item = &Usage> {
+        self.vars.values().filter_map(move |usages| {
+            usages
+                .iter()
+                .find(|u| u.deploy_requires() && serves(&u.path))
+        })
     }
+}
+
+/// Directory names whose files are tests, test fixtures or CI tooling.
+const TEST_DIRS: &[&str] = &[
+    "tests",
+    "test",
+    "__tests__",
+    "__mocks__",
+    "e2e",
+    "cypress",
+    "playwright",
+    ".github",
+    ".gitlab",
+    ".circleci",
+    ".buildkite",
+];
+
+/// Configuration files of test runners, by the name before the extension.
+const TEST_CONFIGS: &[&str] = &[
+    "playwright.config",
+    "vitest.config",
+    "vitest.workspace",
+    "vitest.setup",
+    "jest.config",
+    "jest.setup",
+    "cypress.config",
+    "karma.conf",
+    "conftest",
+    "tests",
+];
+
+/// Whether a source file (relative, `/`-separated) is a test, a test configuration or CI
+/// tooling: under a `tests/`, `__tests__/`, `e2e/`, `.github/` (...) directory, named
+/// `test_*.py`, `*_test.py`, `*.test.*`, `*.spec.*`, or a test runner's configuration such as
+/// `playwright.config.ts`, `vitest.config.*`, `jest.config.*` or `conftest.py`.
+pub fn is_test_path(path: &str) -> bool {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let Some(file) = parts.pop() else {
+        return false;
+    };
+    if parts.iter().any(|dir| TEST_DIRS.contains(dir)) {
+        return true;
+    }
+    let lower = file.to_ascii_lowercase();
+    let stem = lower
+        .rsplit_once('.')
+        .map_or(lower.as_str(), |(stem, _)| stem);
+    let stem = stem.strip_suffix(".d").unwrap_or(stem);
+    TEST_CONFIGS.contains(&stem)
+        || stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_spec")
+        || stem
+            .split('.')
+            .skip(1)
+            .any(|part| part == "test" || part == "spec")
+}
+
+/// Variables the operating system, the container runtime, the hosting platform or the CI
+/// service sets for every process: no dotenv file needs to provide them.
+const PLATFORM_VARS: &[&str] = &[
+    "CI",
+    "HOME",
+    "PATH",
+    "PWD",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "TERM",
+    "LANG",
+    "LC_ALL",
+    "TZ",
+    "TMPDIR",
+    "HOSTNAME",
+    "PORT",
+    "NODE_ENV",
+    "DYNO",
+    "VIRTUAL_ENV",
+    "PYTHONPATH",
+    "KUBERNETES_SERVICE_HOST",
+];
+
+/// Prefixes of the variables CI services and hosting platforms set.
+const PLATFORM_PREFIXES: &[&str] = &[
+    "GITHUB_",
+    "RUNNER_",
+    "GITLAB_",
+    "CI_",
+    "CIRCLE_",
+    "BUILDKITE_",
+    "TRAVIS_",
+    "JENKINS_",
+    "BITBUCKET_",
+    "VERCEL_",
+    "NETLIFY_",
+    "RENDER_",
+    "RAILWAY_",
+    "HEROKU_",
+    "FLY_",
+    "AWS_LAMBDA_",
+    "K_SERVICE",
+];
+
+/// Whether the platform the code runs on sets `name` itself (`CI`, `HOME`, `PATH`, `PORT`,
+/// `NODE_ENV`, `HOSTNAME`, `GITHUB_*`, `VERCEL_*`, ...).
+pub fn set_by_platform(name: &str) -> bool {
+    PLATFORM_VARS.contains(&name) || PLATFORM_PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
 const NAME: &str = r"([A-Za-z_][A-Za-z0-9_]*)";
@@ -108,7 +236,7 @@ static PYTHON: LazyLock<Vec<Form>> = LazyLock::new(|| {
 static JAVASCRIPT: LazyLock<Form> = LazyLock::new(|| {
     form(
         "process.env",
-        r#"process\.env(?:\.NAME|\[\s*['"]NAME['"]\s*\])(\s*(?:\?\?|\|\|))?"#,
+        r#"(!\s*)?process\.env(?:\.NAME|\[\s*['"]NAME['"]\s*\])(\s*(?:\?\?|\|\||&&|[!=]==?|\?(?:[^.?]|$)))?"#,
     )
 });
 
@@ -197,6 +325,7 @@ pub enum Language {
 
 /// The variable reads in one source text.
 pub fn scan_source(text: &str, path: &str, language: Language) -> Vec<Usage> {
+    let test = is_test_path(path);
     let mut found = Vec::new();
     let mut settings: Option<SettingsClass> = None;
     for (index, line) in text.lines().enumerate() {
@@ -207,13 +336,15 @@ pub fn scan_source(text: &str, path: &str, language: Language) -> Vec<Usage> {
             line: number,
             required,
             how,
+            test,
         };
         match language {
             Language::JavaScript => {
                 for caps in JAVASCRIPT.regex.captures_iter(line) {
-                    let name = caps.get(1).or_else(|| caps.get(2)).map(|m| m.as_str());
+                    let name = caps.get(2).or_else(|| caps.get(3)).map(|m| m.as_str());
                     if let Some(name) = name {
-                        found.push(at(name, caps.get(3).is_none(), JAVASCRIPT.how));
+                        let tested = caps.get(1).is_some() || caps.get(4).is_some();
+                        found.push(at(name, !tested, JAVASCRIPT.how));
                     }
                 }
             }
@@ -307,6 +438,7 @@ fn settings_line(
                     line: number,
                     required,
                     how,
+                    test: is_test_path(path),
                 });
             }
             return;
@@ -383,6 +515,97 @@ settings = Settings()
                 ("XERO_CLIENT_ID", 7, true),
             ]
         );
+    }
+
+    #[test]
+    fn a_read_that_is_only_tested_is_optional() {
+        let text = "forbidOnly: !!process.env.CI,\nretries: process.env.RETRY ? 2 : 0,\nconst a = process.env.A && x;\nif (process.env.MODE === 'x') {}\nconst u = process.env.API_URL?.trim();\n";
+        assert_eq!(
+            names(&scan_source(text, "app.ts", Language::JavaScript)),
+            [
+                ("CI", 1, false),
+                ("RETRY", 2, false),
+                ("A", 3, false),
+                ("MODE", 4, false),
+                ("API_URL", 5, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn tests_test_configs_and_ci_are_told_apart() {
+        for path in [
+            "frontend/playwright.config.ts",
+            "vitest.config.mts",
+            "jest.config.js",
+            "backend/tests/conftest.py",
+            "conftest.py",
+            "app/tests.py",
+            "frontend/tests/utils/mailpit.ts",
+            "src/__tests__/api.js",
+            "src/api.test.ts",
+            "src/api.spec.tsx",
+            "backend/app/test_models.py",
+            "pkg/models_test.py",
+            "e2e/login.ts",
+            ".github/scripts/release.py",
+        ] {
+            assert!(is_test_path(path), "{path}");
+        }
+        for path in [
+            "backend/app/core/config.py",
+            "frontend/src/main.tsx",
+            "vite.config.ts",
+            "contest.py",
+            "src/testimonials.ts",
+            "latest/app.py",
+            "attest.py",
+        ] {
+            assert!(!is_test_path(path), "{path}");
+        }
+        let found = scan_source(
+            "X = os.environ['API_TOKEN']\n",
+            "tests/settings.py",
+            Language::Python,
+        );
+        assert!(found[0].required && found[0].test && !found[0].deploy_requires());
+        let found = scan_source(
+            "X = os.environ['API_TOKEN']\n",
+            "app/settings.py",
+            Language::Python,
+        );
+        assert!(found[0].deploy_requires());
+    }
+
+    #[test]
+    fn platform_variables_are_never_required() {
+        for name in [
+            "CI",
+            "HOME",
+            "PATH",
+            "NODE_ENV",
+            "PORT",
+            "HOSTNAME",
+            "GITHUB_SHA",
+            "VERCEL_URL",
+        ] {
+            assert!(set_by_platform(name), "{name}");
+        }
+        for name in [
+            "DATABASE_URL",
+            "SECRET_KEY",
+            "CIPHER_KEY",
+            "PORTAL_URL",
+            "HOMEPAGE",
+        ] {
+            assert!(!set_by_platform(name), "{name}");
+        }
+        let found = scan_source(
+            "const h = process.env.HOME;\n",
+            "src/a.js",
+            Language::JavaScript,
+        );
+        assert!(found[0].required && !found[0].deploy_requires());
     }
 
     #[test]
