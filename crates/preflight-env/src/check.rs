@@ -125,6 +125,12 @@ impl EnvCheck {
         for (file, shown) in files.iter().zip(&all) {
             let shown = shown.as_str();
             let serves = Scope::of(shown, &all, &named);
+            let companions: Vec<Document> = serves
+                .companions()
+                .iter()
+                .filter_map(|c| read_limited(&root.join(c)).ok())
+                .map(|bytes| dotenv::parse(&bytes))
+                .collect();
             let bytes = match read_limited(file) {
                 Ok(bytes) => bytes,
                 Err(message) => {
@@ -158,6 +164,7 @@ impl EnvCheck {
                 example: example.as_ref().map(|(p, d)| (p.as_str(), d)),
                 code: &code,
                 serves: Some(&serves),
+                companions: &companions,
                 ctx,
                 from_env: false,
             };
@@ -223,6 +230,7 @@ impl EnvCheck {
             example: example.as_ref().map(|(p, d)| (p.as_str(), d)),
             code: &code,
             serves: None,
+            companions: &[],
             ctx,
             from_env: true,
         };
@@ -270,7 +278,8 @@ impl EnvCheck {
             let requirement = requirement(name, policy_required, profile, input);
             let entry = input.document.get(name);
             let Some(entry) = entry else {
-                if let Some((severity, why)) = requirement {
+                let companion = input.companions.iter().any(|d| d.get(name).is_some());
+                if let Some((severity, why)) = requirement.filter(|_| !companion) {
                     let message = format!("{name} is not set; {why}");
                     let help = if input.from_env {
                         format!("set {name} in the environment of the process")
@@ -420,6 +429,8 @@ struct Input<'a> {
     code: &'a CodeUsage,
     /// The code a file serves; `None` for the environment, which serves all of it.
     serves: Option<&'a Scope>,
+    /// The files a compose service names together with this one.
+    companions: &'a [Document],
     ctx: Context<'a>,
     from_env: bool,
 }

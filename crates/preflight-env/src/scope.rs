@@ -5,7 +5,8 @@
 //! `frontend/` and the root `.env` the rest. A file that a compose service names in `env_file:`
 //! also serves the code of that service's build context, wherever the file lives (for example
 //! `.envs/.production/.django` serving the whole project). A variable is only required in a
-//! file when code that file serves requires it.
+//! file when code that file serves requires it, and not when a file named together with it
+//! (the service's environment is the union of its `env_file:` list) sets it.
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,8 @@ const SKIPPED_DIRS: &[&str] = &["node_modules", "venv", ".venv", "target", "dist
 pub struct Named {
     /// The dotenv file, relative to the root, `/`-separated.
     pub file: String,
+    /// The service that names it, as `<compose file>#<service>`.
+    pub service: String,
     /// The service's build context, relative to the root; `None` when the service runs an
     /// image and builds nothing from this project.
     pub context: Option<String>,
@@ -58,10 +61,9 @@ pub fn compose_env_files(root: &Path) -> Vec<Named> {
             .parent()
             .map(|d| crate::relative(root, d))
             .unwrap_or_default();
-        named.extend(read_compose(&String::from_utf8_lossy(&bytes), &dir));
+        let shown = crate::relative(root, entry.path());
+        named.extend(read_compose(&String::from_utf8_lossy(&bytes), &dir, &shown));
     }
-    named.sort_by(|a, b| (&a.file, &a.context).cmp(&(&b.file, &b.context)));
-    named.dedup();
     named
 }
 
@@ -72,8 +74,9 @@ pub fn is_compose_name(name: &str) -> bool {
         && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
 }
 
-/// The `env_file:` entries of one compose file in directory `dir` (relative to the root).
-pub fn read_compose(text: &str, dir: &str) -> Vec<Named> {
+/// The `env_file:` entries of the compose file `shown` in directory `dir` (both relative to
+/// the root).
+pub fn read_compose(text: &str, dir: &str, shown: &str) -> Vec<Named> {
     let Ok(doc) = yaml::parse(text) else {
         return Vec::new();
     };
@@ -82,7 +85,7 @@ pub fn read_compose(text: &str, dir: &str) -> Vec<Named> {
         let Some(services) = doc.get(root, "services") else {
             continue;
         };
-        for (_, service) in doc.entries(services) {
+        for (service_name, service) in doc.entries(services) {
             if !doc.is_mapping(service) {
                 continue;
             }
@@ -113,6 +116,7 @@ pub fn read_compose(text: &str, dir: &str) -> Vec<Named> {
                 if let Some(file) = join(dir, path) {
                     named.push(Named {
                         file,
+                        service: format!("{shown}#{service_name}"),
                         context: context.clone(),
                     });
                 }
@@ -156,6 +160,7 @@ pub struct Scope {
     own: String,
     nested: Vec<String>,
     contexts: Vec<String>,
+    companions: Vec<String>,
 }
 
 impl Scope {
@@ -170,16 +175,27 @@ impl Scope {
             .collect();
         nested.sort();
         nested.dedup();
-        let contexts = named
+        let mine: Vec<&Named> = named.iter().filter(|n| n.file == file).collect();
+        let contexts = mine.iter().filter_map(|n| n.context.clone()).collect();
+        let mut companions: Vec<String> = named
             .iter()
-            .filter(|n| n.file == file)
-            .filter_map(|n| n.context.clone())
+            .filter(|n| n.file != file && mine.iter().any(|m| m.service == n.service))
+            .map(|n| n.file.clone())
             .collect();
+        companions.sort();
+        companions.dedup();
         Scope {
             own,
             nested,
             contexts,
+            companions,
         }
+    }
+
+    /// The other dotenv files (relative to the root) that a compose service names together with
+    /// this one; what they set, the service has.
+    pub fn companions(&self) -> &[String] {
+        &self.companions
     }
 
     /// Whether the file serves the source file at `path` (relative to the root).
@@ -214,24 +230,34 @@ mod tests {
     fn reads_env_files_and_build_contexts() {
         let text = "services:\n  api:\n    build: ./backend\n    env_file: .env\n  web:\n    build:\n      context: frontend\n    env_file:\n      - path: ./frontend/.env\n        required: false\n  db:\n    image: postgres:16\n    env_file: [./.envs/.production/.postgres]\n";
         assert_eq!(
-            read_compose(text, "deploy/.."),
+            read_compose(text, "deploy/..", "compose.yml"),
             [
                 Named {
                     file: ".env".into(),
+                    service: "compose.yml#api".into(),
                     context: Some("backend".into())
                 },
                 Named {
                     file: "frontend/.env".into(),
+                    service: "compose.yml#web".into(),
                     context: Some("frontend".into())
                 },
                 Named {
                     file: ".envs/.production/.postgres".into(),
+                    service: "compose.yml#db".into(),
                     context: None
                 },
             ]
         );
-        assert!(read_compose("services: [unclosed", "").is_empty());
-        assert!(read_compose("services:\n  a:\n    env_file: ../../x.env\n", "one").is_empty());
+        assert!(read_compose("services: [unclosed", "", "c.yml").is_empty());
+        assert!(
+            read_compose(
+                "services:\n  a:\n    env_file: ../../x.env\n",
+                "one",
+                "c.yml"
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -247,12 +273,14 @@ mod tests {
         assert!(front.serves("frontend/src/main.ts"));
         assert!(!front.serves("backend/app/config.py"));
 
-        let named = vec![Named {
-            file: ".envs/.production/.django".into(),
-            context: Some(String::new()),
-        }];
+        let text = "services:\n  django:\n    build: .\n    env_file:\n      - ./.envs/.production/.django\n      - ./.envs/.production/.postgres\n  postgres:\n    image: postgres:16\n    env_file: ./.envs/.production/.postgres\n";
+        let named = read_compose(text, "", "docker-compose.production.yml");
         let django = Scope::of(".envs/.production/.django", &[], &named);
         assert!(django.serves("config/settings/production.py"));
+        assert_eq!(django.companions(), [".envs/.production/.postgres"]);
+        let postgres = Scope::of(".envs/.production/.postgres", &[], &named);
+        assert!(postgres.serves("config/settings/production.py"));
+        assert_eq!(postgres.companions(), [".envs/.production/.django"]);
         let alone = Scope::of(".envs/.production/.django", &[], &[]);
         assert!(!alone.serves("config/settings/production.py"));
     }
