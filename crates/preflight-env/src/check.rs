@@ -267,7 +267,7 @@ impl EnvCheck {
         names.extend(
             input
                 .code
-                .required(|path| input.serves(path))
+                .required(|usage| input.serves(usage))
                 .map(|u| u.name.as_str()),
         );
 
@@ -436,9 +436,11 @@ struct Input<'a> {
 }
 
 impl Input<'_> {
-    /// Whether the file (or environment) being checked serves the source file at `path`.
-    fn serves(&self, path: &str) -> bool {
-        self.serves.is_none_or(|scope| scope.serves(path))
+    /// Whether the file (or environment) being checked serves the code that makes `usage`: code
+    /// in its scope, in a module of no profile or of the profile being checked.
+    fn serves(&self, usage: &usage::Usage) -> bool {
+        self.serves.is_none_or(|scope| scope.serves(&usage.path))
+            && usage.profile.is_none_or(|p| p == self.profile)
     }
 }
 
@@ -503,7 +505,7 @@ fn requirement(
             )
         });
     }
-    if let Some(usage) = input.code.requirement(name, |path| input.serves(path)) {
+    if let Some(usage) = input.code.requirement(name, |usage| input.serves(usage)) {
         return Some((
             grade(profile, Severity::High),
             format!(

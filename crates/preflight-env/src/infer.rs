@@ -163,6 +163,11 @@ pub fn infer(name: &str, ctx: Context<'_>) -> Option<Inferred> {
     if ends("_EMAIL") {
         return general(Kind::Email);
     }
+    // Django projects keep the admin's route, a path such as `x7kq/` rather than a URL, in
+    // `ADMIN_URL` (after `path(settings.ADMIN_URL, admin.site.urls)`).
+    if ends("ADMIN_URL") {
+        return None;
+    }
     if ends("_URL") || ends("_URI") {
         return general(Kind::Url);
     }
@@ -203,6 +208,7 @@ mod tests {
             ("JWT_SECRET", Some("secret")),
             ("DEFAULT_FROM_EMAIL", Some("email")),
             ("FRONTEND_URL", Some("url")),
+            ("DJANGO_ADMIN_URL", None),
             ("APP_NAME", None),
         ];
         for (name, expected) in cases {

@@ -26,6 +26,8 @@ use std::sync::LazyLock;
 use preflight_findings::Warning;
 use regex::Regex;
 
+use crate::policy::Profile;
+
 /// One place where code reads a variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Usage {
@@ -39,8 +41,12 @@ pub struct Usage {
     pub required: bool,
     /// The form that reads it, such as `os.environ[...]`.
     pub how: &'static str,
-    /// Whether the file is a test, a test configuration or CI tooling ([`is_test_path`]).
+    /// Whether the file is a test, a test configuration, CI tooling or a documentation build
+    /// ([`is_test_path`]).
     pub test: bool,
+    /// The profile the file's name implies ([`profile_of_source`]), such as production for
+    /// `settings/production.py`.
+    pub profile: Option<Profile>,
 }
 
 impl Usage {
@@ -65,27 +71,25 @@ pub struct CodeUsage {
 }
 
 impl CodeUsage {
-    /// The first place in the files `serves` accepts whose deployment requires `name`
+    /// The first read `serves` accepts whose deployment requires `name`
     /// ([`Usage::deploy_requires`]).
-    pub fn requirement(&self, name: &str, serves: impl Fn(&str) -> bool) -> Option<&Usage> {
+    pub fn requirement(&self, name: &str, serves: impl Fn(&Usage) -> bool) -> Option<&Usage> {
         self.vars
             .get(name)?
             .iter()
-            .find(|u| u.deploy_requires() && serves(&u.path))
+            .find(|u| u.deploy_requires() && serves(u))
     }
 
-    /// Variables whose deployment requires them in the files `serves` accepts, with the first
+    /// Variables whose deployment requires them in the reads `serves` accepts, with the first
     /// place that requires each.
-    pub fn required(&self, serves: impl Fn(&str) -> bool) -> impl Iterator<Item = &Usage> {
-        self.vars.values().filter_map(move |usages| {
-            usages
-                .iter()
-                .find(|u| u.deploy_requires() && serves(&u.path))
-        })
+    pub fn required(&self, serves: impl Fn(&Usage) -> bool) -> impl Iterator<Item = &Usage> {
+        self.vars
+            .values()
+            .filter_map(move |usages| usages.iter().find(|u| u.deploy_requires() && serves(u)))
     }
 }
 
-/// Directory names whose files are tests, test fixtures or CI tooling.
+/// Directory names whose files are tests, test fixtures, CI tooling or documentation builds.
 const TEST_DIRS: &[&str] = &[
     "tests",
     "test",
@@ -98,6 +102,7 @@ const TEST_DIRS: &[&str] = &[
     ".gitlab",
     ".circleci",
     ".buildkite",
+    "docs",
 ];
 
 /// Configuration files of test runners, by the name before the extension.
@@ -114,8 +119,9 @@ const TEST_CONFIGS: &[&str] = &[
     "tests",
 ];
 
-/// Whether a source file (relative, `/`-separated) is a test, a test configuration or CI
-/// tooling: under a `tests/`, `__tests__/`, `e2e/`, `.github/` (...) directory, named
+/// Whether a source file (relative, `/`-separated) is a test, a test configuration, CI
+/// tooling or a documentation build: under a `tests/`, `__tests__/`, `e2e/`, `.github/`,
+/// `docs/` (...) directory, named
 /// `test_*.py`, `*_test.py`, `*.test.*`, `*.spec.*`, or a test runner's configuration such as
 /// `playwright.config.ts`, `vitest.config.*`, `jest.config.*` or `conftest.py`.
 pub fn is_test_path(path: &str) -> bool {
@@ -326,8 +332,12 @@ pub enum Language {
 /// The variable reads in one source text.
 pub fn scan_source(text: &str, path: &str, language: Language) -> Vec<Usage> {
     let test = is_test_path(path);
+    let profile = profile_of_source(path);
     let mut found = Vec::new();
     let mut settings: Option<SettingsClass> = None;
+    // Python blocks (indent, names) whose `if` condition reads the names: inside, a read of
+    // one of them only runs when the variable is set.
+    let mut guards: Vec<(usize, Vec<String>)> = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let at = |name: &str, required: bool, how: &'static str| Usage {
@@ -337,39 +347,100 @@ pub fn scan_source(text: &str, path: &str, language: Language) -> Vec<Usage> {
             required,
             how,
             test,
+            profile,
         };
+        let mut reads = Vec::new();
         match language {
             Language::JavaScript => {
                 for caps in JAVASCRIPT.regex.captures_iter(line) {
                     let name = caps.get(2).or_else(|| caps.get(3)).map(|m| m.as_str());
                     if let Some(name) = name {
                         let tested = caps.get(1).is_some() || caps.get(4).is_some();
-                        found.push(at(name, !tested, JAVASCRIPT.how));
+                        reads.push(at(name, !tested, JAVASCRIPT.how));
                     }
                 }
             }
             Language::Python => {
+                let trimmed = line.trim_start();
+                let indent = indent_of(line);
+                if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                    guards.retain(|(at, _)| *at < indent);
+                }
                 for form in PYTHON.iter() {
                     for caps in form.regex.captures_iter(line) {
-                        let name = &caps[1];
+                        let whole = caps.get(0).map_or(0..0, |m| m.range());
+                        if form.how == "os.environ[...]" && is_assignment(&line[whole.end..]) {
+                            continue;
+                        }
                         let required = match form.how {
                             "os.environ[...]" => true,
                             "env(...)" | "config(...)" => {
-                                !caps.get(2).is_some_and(|m| m.as_str().contains("default"))
+                                !caps.get(2).is_some_and(|m| has_default(m.as_str()))
                             }
                             _ => false,
                         };
-                        found.push(at(name, required, form.how));
+                        reads.push(at(&caps[1], required, form.how));
                     }
+                }
+                for read in &mut reads {
+                    if guards.iter().any(|(_, names)| names.contains(&read.name)) {
+                        read.required = false;
+                    }
+                }
+                let condition = trimmed.starts_with("if ") || trimmed.starts_with("elif ");
+                if condition && trimmed.trim_end().ends_with(':') && !reads.is_empty() {
+                    guards.push((indent, reads.iter().map(|r| r.name.clone()).collect()));
                 }
                 settings_line(&mut settings, line, number, path, &mut found);
             }
+        }
+        // `X if os.getenv("X") else None`, `process.env.X ? process.env.X : ""`: a read beside
+        // an optional read of the same variable is guarded by it.
+        let optional: Vec<String> = reads
+            .iter()
+            .filter(|r| !r.required)
+            .map(|r| r.name.clone())
+            .collect();
+        for mut read in reads {
+            read.required &= !optional.contains(&read.name);
+            found.push(read);
         }
     }
     if let Some(class) = settings.take() {
         class.finish(&mut found);
     }
     found
+}
+
+/// Whether the text after `os.environ["X"]` assigns to it (`= value`, not `==`).
+fn is_assignment(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    rest.starts_with('=') && !rest.starts_with("==")
+}
+
+/// Whether the arguments after the name (`, default=None`, `, False`, `, cast=bool`) give a
+/// default: a `default=` keyword or a second positional argument.
+fn has_default(args: &str) -> bool {
+    let args = args.trim_start_matches(',').trim_start();
+    if args.contains("default") {
+        return true;
+    }
+    let first = args.split(',').next().unwrap_or("").trim();
+    let keyword = first.split_once('=').is_some_and(|(key, _)| {
+        key.trim()
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    !first.is_empty() && first != ")" && !keyword
+}
+
+/// The profile a settings module's name implies (`settings/production.py`, `local.py`,
+/// `settings_dev.py`); its reads only matter to dotenv files of that profile.
+pub fn profile_of_source(path: &str) -> Option<Profile> {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    stem.split(['_', '-', '.'])
+        .find_map(|part| Profile::from_file_name(&format!(".{part}")))
 }
 
 /// A pydantic `BaseSettings` class being read.
@@ -439,6 +510,7 @@ fn settings_line(
                     required,
                     how,
                     test: is_test_path(path),
+                    profile: profile_of_source(path),
                 });
             }
             return;
@@ -606,6 +678,66 @@ settings = Settings()
             Language::JavaScript,
         );
         assert!(found[0].required && !found[0].deploy_requires());
+    }
+
+    #[test]
+    fn guarded_reads_defaults_and_writes_are_not_requirements() {
+        let text = r#"import os
+DEBUG = env.bool("DJANGO_DEBUG", False)
+PORTS = env.int("WORKERS", cast=int)
+if os.getenv("DATABASE_URL", default=None):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+    CACHE = env("REDIS_URL")
+else:
+    DATABASES = {}
+SENTRY = env("SENTRY_DSN")
+os.environ["DJANGO_READ_DOT_ENV_FILE"] = "True"
+ON = os.environ["FEATURE"] == "on"
+KEY = env("API_KEY") if os.environ.get("API_KEY") else None
+"#;
+        assert_eq!(
+            names(&scan_source(
+                text,
+                "config/settings/base.py",
+                Language::Python
+            )),
+            [
+                ("DJANGO_DEBUG", 2, false),
+                ("WORKERS", 3, true),
+                ("DATABASE_URL", 4, false),
+                ("DATABASE_URL", 5, false),
+                ("REDIS_URL", 6, true),
+                ("SENTRY_DSN", 9, true),
+                ("FEATURE", 11, true),
+                ("API_KEY", 12, false),
+                ("API_KEY", 12, false),
+            ]
+        );
+        let js = "const u = process.env.API_URL ? process.env.API_URL : '';\n";
+        assert_eq!(
+            names(&scan_source(js, "src/a.ts", Language::JavaScript)),
+            [("API_URL", 1, false), ("API_URL", 1, false)]
+        );
+    }
+
+    #[test]
+    fn settings_modules_carry_the_profile_of_their_name() {
+        assert_eq!(
+            profile_of_source("config/settings/production.py"),
+            Some(Profile::Production)
+        );
+        assert_eq!(
+            profile_of_source("config/settings/local.py"),
+            Some(Profile::Development)
+        );
+        assert_eq!(
+            profile_of_source("app/settings_dev.py"),
+            Some(Profile::Development)
+        );
+        assert_eq!(profile_of_source("config/settings/base.py"), None);
+        assert_eq!(profile_of_source("app/devices.py"), None);
+        assert_eq!(profile_of_source("docs/conf.py"), None);
+        assert!(is_test_path("docs/conf.py"));
     }
 
     #[test]

@@ -214,3 +214,61 @@ fn a_compose_file_that_does_not_parse_leaves_the_check_running() {
     );
     assert_eq!(missing(dir.path()).len(), 2);
 }
+
+#[test]
+fn settings_modules_of_one_profile_only_ask_the_files_of_that_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "config/settings/base.py",
+        "import environ\n\nenv = environ.Env()\nDEBUG = env.bool(\"DJANGO_DEBUG\", False)\nSECRET_KEY = env(\"DJANGO_SECRET_KEY\")\n",
+    );
+    write(
+        root,
+        "config/settings/production.py",
+        "from .base import *\n\nMAILGUN_API_KEY = env(\"MAILGUN_API_KEY\")\n",
+    );
+    write(
+        root,
+        "config/settings/local.py",
+        "from .base import *\n\nif env(\"USE_DOCKER\") == \"yes\":\n    pass\n",
+    );
+    write(
+        root,
+        "docs/conf.py",
+        "import os\n\nos.environ[\"DJANGO_READ_DOT_ENV_FILE\"] = \"True\"\nDOCS = os.environ[\"DOCS_THEME\"]\n",
+    );
+    write(
+        root,
+        "docker-compose.production.yml",
+        "services:\n  django:\n    build: .\n    env_file: ./.envs/.production/.django\n",
+    );
+    write(
+        root,
+        "docker-compose.local.yml",
+        "services:\n  django:\n    build: .\n    env_file: ./.envs/.local/.django\n",
+    );
+    write(
+        root,
+        ".envs/.production/.django",
+        "DJANGO_SECRET_KEY=feeda9f10f5e17edfb1559224e7d127af461cedba96667cd313db864fc5275f0\n",
+    );
+    write(
+        root,
+        ".envs/.local/.django",
+        "DJANGO_SECRET_KEY=rlBtDkiyXEWESkoaCMOTTgIj\n",
+    );
+    let found = missing(root);
+    let found: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(path, var, _)| (path.as_str(), var.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (".envs/.local/.django", "USE_DOCKER"),
+            (".envs/.production/.django", "MAILGUN_API_KEY"),
+        ]
+    );
+}
