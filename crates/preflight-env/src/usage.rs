@@ -89,7 +89,7 @@ impl CodeUsage {
     }
 }
 
-/// Directory names whose files are tests, test fixtures, CI tooling or documentation builds.
+/// Directory names whose files are tests, test fixtures or CI tooling.
 const TEST_DIRS: &[&str] = &[
     "tests",
     "test",
@@ -102,7 +102,6 @@ const TEST_DIRS: &[&str] = &[
     ".gitlab",
     ".circleci",
     ".buildkite",
-    "docs",
 ];
 
 /// Configuration files of test runners, by the name before the extension.
@@ -120,8 +119,8 @@ const TEST_CONFIGS: &[&str] = &[
 ];
 
 /// Whether a source file (relative, `/`-separated) is a test, a test configuration, CI
-/// tooling or a documentation build: under a `tests/`, `__tests__/`, `e2e/`, `.github/`,
-/// `docs/` (...) directory, named
+/// tooling or a documentation build: under a `tests/`, `__tests__/`, `e2e/`, `.github/` (...)
+/// directory, a Sphinx `conf.py` in a `docs/` or `doc/` directory, named
 /// `test_*.py`, `*_test.py`, `*.test.*`, `*.spec.*`, or a test runner's configuration such as
 /// `playwright.config.ts`, `vitest.config.*`, `jest.config.*` or `conftest.py`.
 pub fn is_test_path(path: &str) -> bool {
@@ -130,6 +129,15 @@ pub fn is_test_path(path: &str) -> bool {
         return false;
     };
     if parts.iter().any(|dir| TEST_DIRS.contains(dir)) {
+        return true;
+    }
+    // A `docs/` directory may be an app of the site (a Django app named `docs`); only the
+    // documentation build's configuration is tooling.
+    if file == "conf.py"
+        && parts
+            .last()
+            .is_some_and(|dir| ["docs", "doc"].contains(dir))
+    {
         return true;
     }
     let lower = file.to_ascii_lowercase();
@@ -738,6 +746,7 @@ KEY = env("API_KEY") if os.environ.get("API_KEY") else None
         assert_eq!(profile_of_source("app/devices.py"), None);
         assert_eq!(profile_of_source("docs/conf.py"), None);
         assert!(is_test_path("docs/conf.py"));
+        assert!(!is_test_path("docs/views.py"));
     }
 
     #[test]
