@@ -235,10 +235,13 @@ fn add_gitleaks(loaded: &mut LoadedRules, name: &str, text: &str) -> anyhow::Res
     Ok(())
 }
 
-/// A scanner of [`load_custom`], without the rules `[scan] disable` names.
+/// A scanner of [`load_custom`], without the rules `disable` or `[scan] disable` names: a
+/// disabled rule takes no part in overlaps, so another rule matching its value still reports it.
 pub fn load_scanner(config: &Config, extra_files: &[PathBuf]) -> anyhow::Result<Scanner> {
     let loaded = load_custom(config, extra_files)?;
-    Ok(Scanner::new(&loaded.rules, &config.scan)
+    let mut scan = config.scan.clone();
+    scan.disable.extend(config.disable.iter().cloned());
+    Ok(Scanner::new(&loaded.rules, &scan)
         .with_custom_filters(loaded.filters)
         .with_warnings(loaded.warnings))
 }
@@ -335,6 +338,52 @@ mod tests {
             err.contains("preflight.toml:7: rule `acme.key`, key `pattern`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_disabled_rule_leaves_its_values_to_other_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let rules = dir.path().join("rules.toml");
+        std::fs::write(
+            &rules,
+            concat!(
+                "provider = \"Acme\"\n[[rules]]\nid = \"acme.pem\"\nname = \"Acme key\"\n",
+                "severity = \"high\"\nkeywords = [\"-----begin\"]\nwindow_lines = 10\n",
+                "pattern = '(?P<secret>-----BEGIN RSA PRIVATE KEY-----[A-Za-z0-9+/=\\s]{40,}?",
+                "-----END RSA PRIVATE KEY-----)'\n",
+            ),
+        )
+        .unwrap();
+        // A key-shaped body made up here, so that no key is written in the source.
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let body: String = (0..320usize)
+            .map(|i| match i % 65 {
+                64 => '\n',
+                n => char::from(alphabet[(i * 37 + n * 11) % 64]),
+            })
+            .collect();
+        let text =
+            format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n");
+        let ids = |config: &Config| {
+            let scanner = load_scanner(config, std::slice::from_ref(&rules)).unwrap();
+            let mut outcome = Outcome::default();
+            scanner.scan_blob(
+                "key.pem",
+                preflight_findings::LocationKind::File,
+                text.as_bytes(),
+                &mut Scratch::default(),
+                &mut outcome,
+            );
+            let mut ids: Vec<String> = outcome.findings.iter().map(|f| f.id.clone()).collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(&Config::default()), ["private-key.pem"]);
+        let config = Config {
+            disable: vec!["private-key".to_string()],
+            ..Config::default()
+        };
+        assert_eq!(ids(&config), ["acme.pem"]);
     }
 
     #[test]
