@@ -21,7 +21,9 @@ use std::sync::OnceLock;
 use regex::bytes::{Captures, Regex};
 
 /// For each shape (see [`find`]), literals (matched case-insensitively) of which every
-/// look-up of that shape contains one: calls, property reads, shell expansions. Each shape's
+/// look-up of that shape contains one: calls (any function whose name holds `env` and takes a
+/// name and a literal: `getEnv`, `envOr`, `env.Get`, `getEnvVar`), property reads, shell
+/// expansions. Each shape's
 /// pattern runs only around its own keywords, so the common `process.env.X` costs one pattern,
 /// not three.
 pub const KEYWORDS: [&[&str]; 3] = [
@@ -32,6 +34,13 @@ pub const KEYWORDS: [&[&str]; 3] = [
         "env(",
         "env.str(",
         "env.fetch(",
+        "env.get(",
+        "envor",
+        "env_or",
+        "envvar",
+        "env_var",
+        "envdefault",
+        "env_default",
         "env::var",
         "config(",
         "getordefault",
@@ -62,7 +71,7 @@ fn shapes() -> &'static [Regex; 3] {
     static SHAPES: OnceLock<[Regex; 3]> = OnceLock::new();
     SHAPES.get_or_init(|| {
         let call = format!(
-            r#"(?i)(?:\bgetenv\w*|\benviron\.(?:get|setdefault)|\benv(?:\.\w+)?|\bconfig|\.fetch|\bgetordefault|\bgetproperty|\benv::var)\s*\(\s*(?:"(?P<name>{NAME})"|'(?P<sname>{NAME})')\s*(?:,\s*(?:default\s*[=:]\s*)?|\)\s*(?:{OR}|\{{|\.unwrap_or(?:_else)?\(\s*(?:\|_\|\s*)?))\s*{VALUE}"#
+            r#"(?i)(?:\b\w*env\w*(?:\.\w+)?|\bconfig|\.fetch|\bgetordefault|\bgetproperty|\benv::var)\s*\(\s*(?:"(?P<name>{NAME})"|'(?P<sname>{NAME})')\s*(?:,\s*(?:default\s*[=:]\s*)?|\)\s*(?:{OR}|\{{|\.unwrap_or(?:_else)?\(\s*(?:\|_\|\s*)?(?:String::from\(\s*)?))\s*{VALUE}"#
         );
         let property = format!(
             r#"(?:\bprocess\.env|\bimport\.meta\.env|\bENV|\$_ENV|\bos\.environ)(?:\.(?P<name>[A-Za-z_]\w*)|\[\s*(?:"(?P<sname>{NAME})"|'(?P<dname>{NAME})')\s*\])\s*{OR}\s*{VALUE}"#
@@ -175,6 +184,33 @@ mod tests {
             (r#"pass := getEnv("DB_PASS", "v4lue")"#, "DB_PASS", "v4lue"),
             (r#"getEnvOrDefault("DB_PASS", "v4lue")"#, "DB_PASS", "v4lue"),
             (
+                r#"key := envOr("WEBHOOK_KEY", "v4lue")"#,
+                "WEBHOOK_KEY",
+                "v4lue",
+            ),
+            (
+                r#"t := env.Get("API_TOKEN", "v4lue")"#,
+                "API_TOKEN",
+                "v4lue",
+            ),
+            (r#"k := getEnvVar("API_KEY", "v4lue")"#, "API_KEY", "v4lue"),
+            (r#"k := env_or("API_KEY", "v4lue")"#, "API_KEY", "v4lue"),
+            (
+                r#"val key = System.getenv("API_KEY") ?: "v4lue""#,
+                "API_KEY",
+                "v4lue",
+            ),
+            (
+                r#"env::var("API_KEY").unwrap_or_else(|_| String::from("v4lue"))"#,
+                "API_KEY",
+                "v4lue",
+            ),
+            (
+                r#"std::env::var("API_KEY").unwrap_or("v4lue")"#,
+                "API_KEY",
+                "v4lue",
+            ),
+            (
                 r#"System.getProperty("crm.smtp.password", "v4lue")"#,
                 "crm.smtp.password",
                 "v4lue",
@@ -266,6 +302,12 @@ mod tests {
             "const s = `${user.name}: ${count}`;",
             "`${ok ? 'a' : 'b'}`",
             r#"getenv("X", "")"#,
+            r#"envOr("WEBHOOK_KEY", fallbackKey)"#,
+            r#"env.Get("API_TOKEN")"#,
+            r#"event("API_TOKEN", "v4lue")"#,
+            r#"inventory("API_TOKEN", "v4lue")"#,
+            r#"env::var("API_KEY").unwrap_or_else(|_| String::new())"#,
+            r#"env::var("API_KEY").unwrap_or(default_key)"#,
         ] {
             assert_eq!(found(text), Vec::new(), "{text}");
         }

@@ -156,6 +156,43 @@ fn literal_fallbacks_of_look_ups_are_judged_as_assignments_to_their_variable() {
             TWILIO_TOKEN,
             2,
         ),
+        (
+            "cmd/hooks/main.go",
+            format!("func main() {{\n\tkey := envOr(\"WEBHOOK_TOKEN\", \"{TOKEN}\")\n}}\n"),
+            "generic.token-assignment",
+            TOKEN,
+            2,
+        ),
+        (
+            "cmd/hooks/main.go",
+            format!("\ttoken := env.Get(\"API_TOKEN\", \"{TOKEN}\")\n"),
+            "generic.token-assignment",
+            TOKEN,
+            1,
+        ),
+        (
+            "src/main.rs",
+            format!(
+                "let token = env::var(\"API_TOKEN\").unwrap_or_else(|_| String::from(\"{TOKEN}\"));\n"
+            ),
+            "generic.token-assignment",
+            TOKEN,
+            1,
+        ),
+        (
+            "src/main.rs",
+            format!("let token = std::env::var(\"API_TOKEN\").unwrap_or(\"{TOKEN}\");\n"),
+            "generic.token-assignment",
+            TOKEN,
+            1,
+        ),
+        (
+            "app/src/main/kotlin/Client.kt",
+            format!("val token = System.getenv(\"API_TOKEN\") ?: \"{TOKEN}\"\n"),
+            "generic.token-assignment",
+            TOKEN,
+            1,
+        ),
     ];
     for (path, text, rule, secret, line) in cases {
         let outcome = scan(path, &text);
@@ -241,6 +278,9 @@ fn look_ups_without_a_usable_literal_stay_quiet() {
         "SECRET_KEY = os.getenv('SECRET_KEY', 'generate-with-openssl-rand-hex-32')\n".to_string(),
         "API_TOKEN = os.getenv('API_TOKEN', 'your-api-token-here')\n".to_string(),
         format!("host = os.getenv(\"DB_HOST\", \"{TOKEN}\")\n"),
+        format!("\thost := envOr(\"WEBHOOK_HOST\", \"{TOKEN}\")\n"),
+        "\tkey := envOr(\"WEBHOOK_TOKEN\", defaultToken)\n".to_string(),
+        "let token = env::var(\"API_TOKEN\").unwrap_or_else(|_| String::new());\n".to_string(),
     ] {
         let outcome = scan("app/settings.py", &text);
         assert_eq!(found(&outcome), Vec::new(), "{text}");
