@@ -1,0 +1,14 @@
+--
+-- PostgreSQL database cluster dump
+--
+SET default_transaction_read_only = off;
+SET client_encoding = 'UTF8';
+
+CREATE ROLE app_rw;
+ALTER ROLE app_rw WITH NOSUPERUSER INHERIT NOCREATEROLE NOCREATEDB LOGIN PASSWORD 'SCRAM-SHA-256$4096:u6eKxJBV+yb/jhSuYAHIpQ==$JTTGytr0QsBugvVnsP50a064XkNAY8g4Co0b3n9nkcY=:Xz/zgUod+YLUdj14EhqXuEXJUK4XY5tNmLBWpMsfxLo=';
+CREATE ROLE reporting;
+ALTER ROLE reporting WITH LOGIN PASSWORD 'md5ab484510532aa056d4323e0764f7f76c';
+CREATE USER etl WITH PASSWORD '2x9p-gal_zkivDL';
+ALTER USER etl VALID UNTIL 'infinity';
+ALTER ROLE metabase WITH PASSWORD 'YwEzmtDWEHPf266_MdOW';
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO reporting;
