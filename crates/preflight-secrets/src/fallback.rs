@@ -26,7 +26,7 @@ use regex::bytes::{Captures, Regex};
 /// expansions. Each shape's
 /// pattern runs only around its own keywords, so the common `process.env.X` costs one pattern,
 /// not three.
-pub const KEYWORDS: [&[&str]; 3] = [
+pub const KEYWORDS: [&[&str]; 4] = [
     &[
         "getenv",
         "environ.get",
@@ -48,6 +48,7 @@ pub const KEYWORDS: [&[&str]; 3] = [
     ],
     &["process.env", "meta.env", "env[", "environ["],
     &["${"],
+    &["\"value\""],
 ];
 
 /// The longest variable name and fallback value taken.
@@ -65,10 +66,10 @@ const VALUE: &str =
 /// An operator that falls back when the left side is unset: `||`, `??`, `?:`, Python's `or`.
 const OR: &str = r"(?:\|\||\?\?|\?:|\bor\b)";
 
-/// The call shapes, each with groups naming the variable (`name`, `sname`, `dname`) and the
-/// value (see [`VALUE`]).
-fn shapes() -> &'static [Regex; 3] {
-    static SHAPES: OnceLock<[Regex; 3]> = OnceLock::new();
+/// The call shapes, each with groups naming the variable (`name`, `sname`, `dname`, `pname`,
+/// `oname`) and the value (see [`VALUE`], and `pv`, `ov`).
+fn shapes() -> &'static [Regex; 4] {
+    static SHAPES: OnceLock<[Regex; 4]> = OnceLock::new();
     SHAPES.get_or_init(|| {
         let call = format!(
             r#"(?i)(?:\b\w*env\w*(?:\.\w+)?|\bconfig|\.fetch|\bgetordefault|\bgetproperty|\benv::var)\s*\(\s*(?:"(?P<name>{NAME})"|'(?P<sname>{NAME})')\s*(?:,\s*(?:default\s*[=:]\s*)?|\)\s*(?:{OR}|\{{|\.unwrap_or(?:_else)?\(\s*(?:\|_\|\s*)?(?:String::from\(\s*)?))\s*{VALUE}"#
@@ -79,19 +80,30 @@ fn shapes() -> &'static [Regex; 3] {
         // Spring's `${name:default}` first (its default may not begin with an operator's
         // `-`, `=`, `?` or `+`), then the shell's `${X:-v}`, `${X-v}`, `${X:=v}`, `${X=v}`.
         let expansion = r#"\$\{(?:(?P<pname>[A-Za-z_][\w.\-]*):(?P<pv>[^\-=?+\s"'}$][^\s"'}$]*)|(?P<name>[A-Za-z_]\w*):?[\-=](?:"(?P<dq>[^"\r\n}]+)"|'(?P<sq>[^'\r\n}]+)'|(?P<bq>[^\s"'}$]+)))\}"#;
-        [call.as_str(), property.as_str(), expansion]
+        // JSON objects that pair a name with its value: Postman's `{"key": "X", "value": "v"}`
+        // (with at most one field between), HAR's `{"name": "X", "value": "v"}`, and
+        // Terraform state's outputs and attributes `"x": {"value": "v"}`.
+        let object = format!(
+            r#""(?:key|name)"\s*:\s*"(?P<name>{NAME})"\s*,\s*(?:"\w+"\s*:\s*(?:"[^"\\\r\n]*"|true|false|null|-?\d+)\s*,\s*)?"value"\s*:\s*"(?P<dq>(?:[^"\\\r\n]|\\.)+)"|"(?P<oname>{NAME})"\s*:\s*\{{\s*"value"\s*:\s*"(?P<ov>(?:[^"\\\r\n]|\\.)+)""#
+        );
+        [call.as_str(), property.as_str(), expansion, object.as_str()]
             .map(|pattern| Regex::new(pattern).expect("the fallback shapes are valid patterns"))
     })
 }
 
-/// A look-up with a literal fallback.
+/// A look-up with a literal fallback, or a JSON object pairing a name with a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fallback {
     /// The variable's name's byte range.
     pub name: Range<usize>,
     /// The literal's byte range, without its quotes.
     pub value: Range<usize>,
+    /// Whether this is a JSON name/value object rather than a look-up.
+    pub object: bool,
 }
+
+/// The shape (an index into [`KEYWORDS`]) of JSON name/value objects.
+const OBJECT_SHAPE: usize = 3;
 
 /// Every look-up of `shape` (an index into [`KEYWORDS`]) with a literal fallback that starts in
 /// `bytes[start..end]`; matches may not reach past `end`.
@@ -100,22 +112,23 @@ pub fn find(shape: usize, bytes: &[u8], start: usize, end: usize, out: &mut Vec<
         return;
     };
     for captures in pattern.captures_iter(&bytes[start..end]) {
-        if let Some(found) = fallback(&captures, start) {
+        if let Some(found) = fallback(&captures, start, shape == OBJECT_SHAPE) {
             out.push(found);
         }
     }
 }
 
-fn fallback(captures: &Captures<'_>, offset: usize) -> Option<Fallback> {
+fn fallback(captures: &Captures<'_>, offset: usize, object: bool) -> Option<Fallback> {
     let first = |names: &[&str]| names.iter().find_map(|n| captures.name(n));
-    let name = first(&["name", "sname", "dname", "pname"])?;
-    let value = first(&["dq", "sq", "bq", "pv"])?;
+    let name = first(&["name", "sname", "dname", "pname", "oname"])?;
+    let value = first(&["dq", "sq", "bq", "pv", "ov"])?;
     if name.len() > MAX_NAME || value.len() > MAX_VALUE {
         return None;
     }
     Some(Fallback {
         name: offset + name.start()..offset + name.end(),
         value: offset + value.start()..offset + value.end(),
+        object,
     })
 }
 
@@ -277,6 +290,31 @@ mod tests {
                 "DB_URL",
                 "jdbc:postgresql://db:5432/app",
             ),
+            (
+                r#"{ "key": "X-Api-Key", "value": "v4lue" },"#,
+                "X-Api-Key",
+                "v4lue",
+            ),
+            (
+                r#"{ "key": "adminPassword", "value": "v4\"lue", "type": "secret" }"#,
+                "adminPassword",
+                r#"v4\"lue"#,
+            ),
+            (
+                r#"{"name": "Authorization", "value": "Bearer v4lue"}"#,
+                "Authorization",
+                "Bearer v4lue",
+            ),
+            (
+                r#"{ "key": "token", "type": "string", "value": "v4lue" }"#,
+                "token",
+                "v4lue",
+            ),
+            (
+                r#""db_password": { "value": "v4lue", "type": "string" },"#,
+                "db_password",
+                "v4lue",
+            ),
         ] {
             assert_eq!(found(text), one(name, value), "{text}");
         }
@@ -302,6 +340,9 @@ mod tests {
             "const s = `${user.name}: ${count}`;",
             "`${ok ? 'a' : 'b'}`",
             r#"getenv("X", "")"#,
+            r#"{ "key": "X-Api-Key", "value": "" }"#,
+            r#"{ "value": "v4lue", "key": "X-Api-Key" }"#,
+            r#"{ "key": "X-Api-Key", "value": apiKey }"#,
             r#"envOr("WEBHOOK_KEY", fallbackKey)"#,
             r#"env.Get("API_TOKEN")"#,
             r#"event("API_TOKEN", "v4lue")"#,

@@ -498,6 +498,13 @@ pub fn is_pagination_name(name: &[u8]) -> bool {
     })
 }
 
+/// Whether `name` names an anti-forgery token (`csrf_token`, `X-CSRF-Token`, `xsrfToken`): a
+/// value the server hands every visitor's browser, not a credential.
+pub fn is_anti_forgery_name(name: &[u8]) -> bool {
+    name.windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"csrf") || w.eq_ignore_ascii_case(b"xsrf"))
+}
+
 /// Whether the value at `secret` is the password of a `user:password@` pair (in a URL or a
 /// DSN) that repeats the user's name (`postgres://shop:shop@localhost/shop`): a local
 /// development default, not a secret.
@@ -665,6 +672,64 @@ pub fn starts_prose(bytes: &[u8], secret: &Range<usize>) -> bool {
         >= 4
 }
 
+/// Whether a value without digits reads as words rather than as a generated secret: letters
+/// only (`Password`, `letmein`), one case throughout with separators (`my-secret-pass`,
+/// `DB_PASSWORD`), or mixed case where every run of letters splits into words
+/// (`Settings.Default.ApiKey`, `Change Me Now`). A password a generator made mixes case and
+/// symbols in short humps without vowels (`Xq`, `Tzp`), which words seldom have: more than one
+/// such hump, and fewer than three humps in all for each one, make the value random.
+pub fn is_word_like(value: &[u8]) -> bool {
+    let has_upper = value.iter().any(u8::is_ascii_uppercase);
+    let has_lower = value.iter().any(u8::is_ascii_lowercase);
+    if value.iter().all(u8::is_ascii_alphabetic) || !(has_upper && has_lower) {
+        return true;
+    }
+    let (humps, odd) = humps(value);
+    odd <= 1 && humps >= 3 * odd
+}
+
+/// The humps of the runs of letters in `value` (`Api`, `Key`, `HTTP`, `kQ`), and how many of
+/// them are odd for a word: without a vowel, or of one or two letters before another hump.
+fn humps(value: &[u8]) -> (usize, usize) {
+    let (mut humps, mut odd) = (0usize, 0usize);
+    for part in value.split(|b| !b.is_ascii_alphabetic()) {
+        let mut i = 0;
+        while i < part.len() {
+            // A hump: capitals, then lower-case letters; a run of capitals before a capitalised
+            // word (`HTTPServer`) gives the word its last capital.
+            let upper_end = i + part[i..]
+                .iter()
+                .take_while(|b| b.is_ascii_uppercase())
+                .count();
+            let lower_end = upper_end
+                + part[upper_end..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_lowercase())
+                    .count();
+            let lowers = lower_end - upper_end;
+            let end = if upper_end - i > 1 && lowers > 0 {
+                upper_end - 1
+            } else {
+                lower_end
+            };
+            let hump = &part[i..end];
+            humps += 1;
+            let vowel = hump.iter().any(|b| {
+                matches!(
+                    b.to_ascii_lowercase(),
+                    b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+                )
+            });
+            let acronym = hump.iter().all(u8::is_ascii_uppercase);
+            if !acronym && (!vowel || (hump.len() < 3 && end < part.len())) {
+                odd += 1;
+            }
+            i = end;
+        }
+    }
+    (humps, odd)
+}
+
 /// Whether `value` is a dotted name in code (`self.api_key`, `settings.SECRET`), which names a
 /// value rather than being one.
 fn is_dotted_name(value: &[u8]) -> bool {
@@ -681,10 +746,24 @@ fn is_dotted_name(value: &[u8]) -> bool {
         p.first()
             .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || (index > 0 && *b == b'$'))
             && p.iter().all(name_byte)
-            && (lower == 0 || upper <= 3)
+            && (lower == 0 || upper <= 3 || is_camel_case(p))
             && !looks_generated(p)
     };
     value.contains(&b'.') && value.split(|&b| b == b'.').enumerate().all(identifier)
+}
+
+/// Whether an identifier is CamelCase words with a count at most (`ApiKeyHeaderName2`): every
+/// hump a word.
+fn is_camel_case(part: &[u8]) -> bool {
+    let letters = part.trim_ascii_end();
+    let end = letters.len()
+        - letters
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+    let letters = &letters[..end];
+    letters.iter().all(u8::is_ascii_alphabetic) && humps(letters).1 == 0
 }
 
 /// Whether `value` is a constant's name (`CLIENT_TRAFFIC_SECRET_0`, `DB_PASSWORD_FILE`):
@@ -940,6 +1019,16 @@ mod tests {
                 .reference(b"client.oauth2Client.sha256_digest")
                 .is_some()
         );
+        // Parts of CamelCase words are names however many capitals they hold.
+        for value in [
+            "Constants.ApiKeyHeaderName2",
+            "Settings.Default.ApiKey",
+            "AppSettings.StripeWebhookSigningSecret",
+        ] {
+            assert!(filters.reference(value.as_bytes()).is_some(), "{value}");
+        }
+        // Mixed-case parts that do not split into words are random.
+        assert!(filters.reference(b"prod.QmTzvPaLxWbNiEa.sig").is_none());
     }
 
     #[test]
@@ -1010,6 +1099,33 @@ mod tests {
     fn at<'a>(text: &'a str, value: &str) -> (&'a [u8], Range<usize>) {
         let start = text.find(value).expect("value in text");
         (text.as_bytes(), start..start + value.len())
+    }
+
+    #[test]
+    fn values_without_digits_are_words_unless_case_and_symbols_mix_at_random() {
+        for value in [
+            "Password",
+            "letmein",
+            "xKqPzLmWvTrBnYcD",
+            "my-secret-password",
+            "DB_PASSWORD_FILE",
+            "Settings.Default.ApiKey",
+            "config.Jwt.SigningKey",
+            "Constants.ApiKeyHeaderName",
+            "Change Me Now",
+            "HTTPServer.ListenAndServe",
+            "getEnv",
+        ] {
+            assert!(is_word_like(value.as_bytes()), "{value}");
+        }
+        for value in [
+            "-NiXqTzpL%rWbkEa", // preflight:allow (synthetic test value)
+            "JR.kQmTzvPaL-xWb", // preflight:allow (synthetic test value)
+            "sn%HwQpTrKz!vBmL", // preflight:allow (synthetic test value)
+            "aBcD-eFgH_iJkLm",
+        ] {
+            assert!(!is_word_like(value.as_bytes()), "{value}");
+        }
     }
 
     #[test]

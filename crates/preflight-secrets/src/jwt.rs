@@ -26,7 +26,10 @@ pub fn looks_like_jwt(value: &[u8]) -> bool {
 }
 
 /// Why the header of the JWT-shaped `value` is not a JWT header, or `None` when it is.
-pub fn header_problem(value: &[u8]) -> Option<&'static str> {
+/// `typed` says a provider's rule names this header (its keyword spells it): a provider's own
+/// token format may carry a `typ` and no `alg` (TeamCity's `{"typ": "TCV2"}`), and is then no
+/// malformed JWT.
+pub fn header_problem(value: &[u8], typed: bool) -> Option<&'static str> {
     let header = value.split(|&b| b == b'.').next().unwrap_or(value);
     if header.len() > MAX_HEADER {
         return Some("JWT header too long");
@@ -37,11 +40,12 @@ pub fn header_problem(value: &[u8]) -> Option<&'static str> {
     let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(&json) else {
         return Some("JWT header is not a JSON object");
     };
-    if !fields.get("alg").is_some_and(serde_json::Value::is_string) {
-        return Some("JWT header has no `alg`");
-    }
     if fields.get("typ").is_some_and(|t| !t.is_string()) {
         return Some("JWT header `typ` is not a string");
+    }
+    let own_format = typed && fields.contains_key("typ");
+    if !(fields.get("alg").is_some_and(serde_json::Value::is_string) || own_format) {
+        return Some("JWT header has no `alg`");
     }
     None
 }
@@ -54,25 +58,32 @@ mod tests {
     fn headers_need_json_with_an_algorithm() {
         // {"alg":"HS256","typ":"JWT"}
         assert_eq!(
-            header_problem(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e.s"),
+            header_problem(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e.s", false),
             None
         );
         // {"typ":"JWT"}
         assert_eq!(
-            header_problem(b"eyJ0eXAiOiJKV1QifQ.e.s"),
+            header_problem(b"eyJ0eXAiOiJKV1QifQ.e.s", false),
+            Some("JWT header has no `alg`")
+        );
+        // A provider's rule that names the header accepts a `typ` without `alg`, not a header
+        // with neither: {"typ": "TCV2"}, then {"kid":"a"}.
+        assert_eq!(header_problem(b"eyJ0eXAiOiAiVENWMiJ9.e.s", true), None);
+        assert_eq!(
+            header_problem(b"eyJraWQiOiJhIn0.e.s", true),
             Some("JWT header has no `alg`")
         );
         // {"alg":"RS256","typ":1}
         assert_eq!(
-            header_problem(b"eyJhbGciOiJSUzI1NiIsInR5cCI6MX0.e.s"),
+            header_problem(b"eyJhbGciOiJSUzI1NiIsInR5cCI6MX0.e.s", false),
             Some("JWT header `typ` is not a string")
         );
         assert_eq!(
-            header_problem(b"eyJhbGciOi.e.s"),
+            header_problem(b"eyJhbGciOi.e.s", false),
             Some("JWT header is not a JSON object")
         );
         assert_eq!(
-            header_problem(b"eyJ!!!.e.s"),
+            header_problem(b"eyJ!!!.e.s", false),
             Some("JWT header is not base64url")
         );
         assert!(looks_like_jwt(b"eyJa.b.c") && !looks_like_jwt(b"eyJa.b"));

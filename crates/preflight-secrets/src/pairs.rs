@@ -94,6 +94,7 @@ pub(crate) fn join(
                     in_pair: false,
                     at_identifier: true,
                     fallback_of: None,
+                    in_object: false,
                     checksum_failed,
                 });
             }
@@ -106,6 +107,7 @@ pub(crate) fn join(
                 in_pair: false,
                 at_identifier: false,
                 fallback_of: None,
+                in_object: false,
                 checksum_failed,
             });
             joined = true;

@@ -116,6 +116,9 @@ pub struct Candidate {
     /// For a literal fallback of a look-up (`os.getenv("X", "v")`): the byte range of the
     /// variable's name, which the finding names.
     pub fallback_of: Option<Range<usize>>,
+    /// Whether `fallback_of` names the value in a JSON name/value object (`{"key": "X",
+    /// "value": "v"}`) rather than a look-up.
+    pub in_object: bool,
     /// Whether the value fails its rule's checksum: shaped like the provider's credential but
     /// made up, truncated or a test value. It is reported at low severity, saying why.
     pub checksum_failed: bool,
@@ -363,6 +366,7 @@ impl Scanner {
             in_pair: false,
             at_identifier: false,
             fallback_of: None,
+            in_object: false,
             checksum_failed: checksum == Some(false),
         })
     }
@@ -456,6 +460,7 @@ impl Scanner {
                     in_pair: false,
                     at_identifier: false,
                     fallback_of: Some(found.name.clone()),
+                    in_object: found.object,
                     checksum_failed: nested.checksum_failed,
                 });
             }
@@ -482,6 +487,8 @@ impl Scanner {
         };
         let filtered = !self.rule_filters.is_empty() || !self.allowlists.is_empty();
         let mut lines = LineCounter::default();
+        // The reported candidates' ranges and rules, which decoded values may yield to.
+        let mut claimed: Vec<(Range<usize>, usize)> = Vec::new();
         let candidates = self.candidates(bytes, scratch);
         for candidate in candidates {
             let rule = &self.rules[candidate.rule].rule;
@@ -514,18 +521,23 @@ impl Scanner {
                     secret: Some(secret),
                 }),
                 None => {
+                    if !decoded.is_empty() {
+                        claimed.push((candidate.secret.clone(), candidate.rule));
+                    }
                     let mut found = finding(rule, location, secret, value);
                     if candidate.checksum_failed {
                         found = checksum_failed(found);
                     }
                     if let Some(name) = &candidate.fallback_of {
-                        found = found.with_detail(
-                            "fallback",
-                            format!(
-                                "the literal default of `{}` where it is read",
-                                String::from_utf8_lossy(&bytes[name.clone()])
-                            ),
-                        );
+                        let name = String::from_utf8_lossy(&bytes[name.clone()]);
+                        found = if candidate.in_object {
+                            found.with_detail("name", format!("the value of `{name}`"))
+                        } else {
+                            found.with_detail(
+                                "fallback",
+                                format!("the literal default of `{name}` where it is read"),
+                            )
+                        };
                     }
                     if let Some(other) = &candidate.identifier {
                         let (identifier, secret) = if candidate.at_identifier {
@@ -550,7 +562,19 @@ impl Scanner {
             };
             let rule = &self.rules[value.rule].rule;
             let secret = Redacted::from_bytes(&value.secret);
-            match value.dropped {
+            let dropped = value.dropped.or_else(|| {
+                claimed
+                    .iter()
+                    .find(|(range, by)| {
+                        range.start < value.encoded.end
+                            && value.encoded.start < range.end
+                            && self.generic_under_provider(value.rule, *by)
+                    })
+                    .map(|(_, by)| DropReason::Superseded {
+                        by: self.rules[*by].rule.id.clone(),
+                    })
+            });
+            match dropped {
                 Some(reason) => outcome.dropped.push(Dropped {
                     id: rule.id.clone(),
                     location,
@@ -643,6 +667,9 @@ impl Scanner {
             d.encoded.start < candidate.secret.end && candidate.secret.start < d.encoded.end
         }) {
             match &d.dropped {
+                // A provider's rule on the encoded text (the manifest rule) says more than a
+                // generic rule on the decoded value, which yields to it instead.
+                None if self.generic_under_provider(d.rule, candidate.rule) => {}
                 None => {
                     return Some(DropReason::Superseded {
                         by: self.rules[d.rule].rule.id.clone(),
@@ -652,6 +679,12 @@ impl Scanner {
             }
         }
         reason
+    }
+
+    /// Whether a decoded value's finding of rule `decoded` yields to a finding of rule
+    /// `encoded` on its encoded text: a generic rule's to a provider's.
+    fn generic_under_provider(&self, decoded: usize, encoded: usize) -> bool {
+        self.rules[decoded].rule.is_generic() && !self.rules[encoded].rule.is_generic()
     }
 
     /// Whether a candidate is reported or a public identifier: such a candidate claims its
@@ -740,7 +773,7 @@ impl Scanner {
             return Some(reason);
         }
         if jwt::looks_like_jwt(value)
-            && let Some(problem) = jwt::header_problem(value)
+            && let Some(problem) = jwt::header_problem(value, names_jwt_header(rule, value))
         {
             return Some(DropReason::Malformed {
                 problem: problem.to_string(),
@@ -776,7 +809,7 @@ impl Scanner {
                 if names_a_value(bytes, secret) {
                     return Some(DropReason::Reference);
                 }
-                if !value.iter().any(u8::is_ascii_digit) {
+                if !value.iter().any(u8::is_ascii_digit) && filters::is_word_like(value) {
                     return Some(DropReason::Placeholder {
                         pattern: "no digit: a word, not a generated secret".to_string(),
                     });
@@ -805,6 +838,16 @@ impl Scanner {
             return Some(DropReason::Malformed {
                 problem: format!(
                     "the value of `{}` is a pagination token, a position in a listing",
+                    String::from_utf8_lossy(name)
+                ),
+            });
+        }
+        if let Some(name) = filters::assigned_name(bytes, secret)
+            && filters::is_anti_forgery_name(name)
+        {
+            return Some(DropReason::Malformed {
+                problem: format!(
+                    "the value of `{}` is an anti-forgery token, which every visitor's browser gets",
                     String::from_utf8_lossy(name)
                 ),
             });
@@ -892,6 +935,14 @@ fn secret_of(captures: &regex::bytes::Captures<'_>) -> Range<usize> {
 
 /// Whether `value` begins, case-insensitively, with one of `rule`'s keywords of four characters
 /// or more: a documented prefix such as `mlsn.` or `sk_live_`.
+/// Whether `rule` is a provider's rule whose keyword spells the JWT-shaped `value`'s header:
+/// the provider's own token format, which need not name an algorithm.
+fn names_jwt_header(rule: &Rule, value: &[u8]) -> bool {
+    !rule.is_generic()
+        && !FORMAT_PROVIDERS.contains(&rule.provider_slug())
+        && starts_with_keyword(rule, value)
+}
+
 fn starts_with_keyword(rule: &Rule, value: &[u8]) -> bool {
     rule.keywords.iter().any(|keyword| {
         keyword.len() >= 4

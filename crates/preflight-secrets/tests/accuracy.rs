@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use preflight_findings::{LocationKind, Outcome};
 use preflight_rules::RuleSet;
 use preflight_secrets::{ScanConfig, Scanner, Scratch};
 use serde::Deserialize;
@@ -195,18 +196,21 @@ fn reported(scanner: &Scanner) -> BTreeSet<Found> {
             .expect("under the corpus root")
             .to_string_lossy()
             .replace('\\', "/");
-        for candidate in scanner.candidates(&bytes, &mut scratch) {
-            if candidate.dropped.is_some() {
-                continue;
-            }
-            let line = 1 + bytes[..candidate.secret.start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+        // Through `scan_blob`, as the command line scans: Kubernetes Secrets' encoded values
+        // are decoded and reported at their line.
+        let mut outcome = Outcome::default();
+        scanner.scan_blob(
+            &name,
+            LocationKind::File,
+            &bytes,
+            &mut scratch,
+            &mut outcome,
+        );
+        for finding in outcome.findings {
             found.insert(Found {
                 file: name.clone(),
-                line: u32::try_from(line).expect("corpus files are small"),
-                rule: scanner.rule(candidate.rule).id.clone(),
+                line: finding.location.line.expect("file findings have a line"),
+                rule: finding.id,
             });
         }
     }

@@ -762,3 +762,93 @@ fn database_url_passwords_of_ordinary_strength_are_reported() {
         assert!(outcome.findings.is_empty(), "{url}: {:?}", found(&outcome));
     }
 }
+
+#[test]
+fn values_of_json_name_value_objects_are_judged_as_assignments_to_their_name() {
+    for (path, text, rule, secret, line) in [
+        (
+            "api/Acme.postman_collection.json",
+            format!(
+                "{{\n  \"header\": [\n    {{ \"key\": \"X-Api-Key\", \"value\": \"{TOKEN}\" }}\n  ]\n}}\n"
+            ),
+            "generic.api-key-assignment",
+            TOKEN,
+            3,
+        ),
+        (
+            "api/Production.postman_environment.json",
+            format!(
+                "  \"values\": [\n    {{ \"key\": \"adminPassword\", \"value\": \"{PASSWORD}\", \"type\": \"secret\" }}\n"
+            ),
+            "generic.password-assignment",
+            PASSWORD,
+            2,
+        ),
+        (
+            "infra/terraform.tfstate",
+            format!(
+                "  \"outputs\": {{\n    \"db_password\": {{ \"value\": \"{PASSWORD}\", \"type\": \"string\" }}\n"
+            ),
+            "generic.password-assignment",
+            PASSWORD,
+            2,
+        ),
+    ] {
+        let outcome = scan(path, &text);
+        assert_eq!(found(&outcome), one(rule, secret, line), "{text}");
+        let detail = outcome.findings[0].details.get("name");
+        assert!(
+            detail.is_some_and(|d| d.starts_with("the value of `")),
+            "{text}: {detail:?}"
+        );
+    }
+    for text in [
+        "{ \"key\": \"Content-Type\", \"value\": \"application/json\" }\n".to_string(),
+        "{ \"key\": \"adminPassword\", \"value\": \"{{adminPassword}}\" }\n".to_string(),
+        "{ \"key\": \"apiKey\", \"value\": \"\" }\n".to_string(),
+        format!("{{ \"key\": \"requestId\", \"value\": \"{TOKEN}\" }}\n"),
+        format!("{{ \"name\": \"x-csrf-token\", \"value\": \"{TOKEN}\" }}\n"),
+        format!("csrf_token = \"{TOKEN}\"\n"),
+    ] {
+        let outcome = scan("api/collection.json", &text);
+        assert_eq!(found(&outcome), Vec::new(), "{text}");
+    }
+}
+
+#[test]
+fn passwords_without_digits_are_reported_when_case_and_symbols_mix_at_random() {
+    for (path, text, secret) in [
+        (
+            "cache/client.go",
+            "\trdb := redis.NewClient(&redis.Options{Password: \"vieRymloj%XcUFrw\"})\n",
+            "vieRymloj%XcUFrw",
+        ),
+        (
+            "deploy/ssh.py",
+            "client.connect(host, username=\"deploy\", password=\"l*~nLvDR.%bgfuWXn\")\n",
+            "l*~nLvDR.%bgfuWXn",
+        ),
+        (
+            "src/main/resources/application.properties",
+            "server.ssl.key-store-password=gztXiGhABzIi%hmEpN\n",
+            "gztXiGhABzIi%hmEpN",
+        ),
+    ] {
+        let outcome = scan(path, text);
+        let found = found(&outcome);
+        assert_eq!(found.len(), 1, "{text}: {:?}", reasons(&outcome));
+        assert_eq!(found[0].1, secret, "{text}");
+    }
+    // Words, phrases and names without digits stay quiet.
+    for text in [
+        "\trdb := redis.NewClient(&redis.Options{Password: \"ChangeMeNow\"})\n",
+        "server.ssl.key-store-password=my-keystore-password\n",
+        "client.connect(host, password=\"Deploy.User.Password\")\n",
+        "    public const string ApiKey = Constants.ApiKeyHeaderName2;\n",
+        "    api_key = Settings.Default.ApiKey\n",
+        "    signing_key: config.Jwt.SigningKey\n",
+    ] {
+        let outcome = scan("src/app.cs", text);
+        assert_eq!(found(&outcome), Vec::new(), "{text}");
+    }
+}

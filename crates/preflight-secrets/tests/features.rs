@@ -547,3 +547,57 @@ fn a_provider_rule_wins_over_the_jwt_rule_on_the_same_bytes() {
     let outcome = scan_at(&scanner, "app.js", &format!("const t = '{ACME_JWT}';\n"));
     assert_eq!(ids(&outcome), ["jwt.token"]);
 }
+
+/// A TeamCity token's random parts, generated for this test; its header is `{"typ": "TCV2"}`.
+const TEAMCITY_BODY: &str =
+    "p6rltu4bb6FiQsnuq7up9LbI02_FqWF9VuvX.pkEWVgqW-L5UK80_8ZECPL8vePltyb-l2r8VV7CkVfEDpEi9";
+
+#[test]
+fn a_provider_rule_that_names_a_typed_header_is_not_a_malformed_jwt() {
+    let token = format!("eyJ0eXAiOiAiVENWMiJ9.{TEAMCITY_BODY}");
+    let outcome = scan_at(&builtin(), ".env", &format!("TEAMCITY_TOKEN={token}\n"));
+    assert_eq!(ids(&outcome), ["teamcity.access-token"]);
+    assert_eq!(secrets(&outcome), [token.as_str()]);
+    // The same parts under a header with a `typ` and no `alg` that no provider's rule names
+    // (`{"typ":"JWT"}`) are a malformed JWT, for the JWT rule and the generic ones alike.
+    let outcome = scan_at(
+        &builtin(),
+        ".env",
+        &format!("API_TOKEN=eyJ0eXAiOiJKV1QifQ.{TEAMCITY_BODY}\n"),
+    );
+    assert_eq!(ids(&outcome), Vec::<&str>::new());
+    assert!(outcome.dropped.iter().any(|d| matches!(
+        &d.reason,
+        DropReason::Malformed { problem } if problem.contains("no `alg`")
+    )));
+}
+
+#[test]
+fn a_secret_manifest_rule_outranks_a_generic_rule_on_the_decoded_value() {
+    // A password generated for this test.
+    let password = "bU9oWUAGsHSuQACsIoEp2RoV";
+    let manifest = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: registry\ntype: Opaque\ndata:\n  registry-password: {}\n",
+        b64(password)
+    );
+    let outcome = scan_at(&builtin(), "deploy/registry.yaml", &manifest);
+    assert_eq!(ids(&outcome), ["kubernetes.secret-manifest"]);
+    assert_eq!(outcome.findings[0].location.line, Some(7));
+    assert!(
+        outcome
+            .dropped
+            .iter()
+            .any(|d| d.id == "generic.password-assignment"
+                && d.reason
+                    == DropReason::Superseded {
+                        by: "kubernetes.secret-manifest".into()
+                    })
+    );
+    // A provider's rule on the decoded value still wins over the manifest rule.
+    let manifest = manifest.replace(
+        &format!("registry-password: {}", b64(password)),
+        &format!("STRIPE_KEY: {}", b64(STRIPE)),
+    );
+    let outcome = scan_at(&builtin(), "deploy/registry.yaml", &manifest);
+    assert_eq!(ids(&outcome), ["stripe.secret-key"]);
+}
