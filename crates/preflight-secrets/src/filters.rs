@@ -505,6 +505,21 @@ pub fn is_anti_forgery_name(name: &[u8]) -> bool {
         .any(|w| w.eq_ignore_ascii_case(b"csrf") || w.eq_ignore_ascii_case(b"xsrf"))
 }
 
+/// Whether the value at `secret` is the password in a URL's `//user:password@`: a literal,
+/// never a name in code, whatever its dots.
+pub fn in_userinfo(bytes: &[u8], secret: &Range<usize>) -> bool {
+    if secret.start == 0 || bytes[secret.start - 1] != b':' || bytes.get(secret.end) != Some(&b'@')
+    {
+        return false;
+    }
+    let colon = secret.start - 1;
+    let floor = colon.saturating_sub(128);
+    bytes[floor..colon]
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'%')))
+        .is_some_and(|i| floor + i >= 1 && &bytes[floor + i - 1..=floor + i] == b"//")
+}
+
 /// Whether the value at `secret` is the password of a `user:password@` pair (in a URL or a
 /// DSN) that repeats the user's name (`postgres://shop:shop@localhost/shop`): a local
 /// development default, not a secret.
@@ -684,8 +699,7 @@ pub fn is_word_like(value: &[u8]) -> bool {
     if value.iter().all(u8::is_ascii_alphabetic) || !(has_upper && has_lower) {
         return true;
     }
-    let (humps, odd) = humps(value);
-    odd <= 1 && humps >= 3 * odd
+    reads_as_words(value)
 }
 
 /// The humps of the runs of letters in `value` (`Api`, `Key`, `HTTP`, `kQ`), and how many of
@@ -747,9 +761,24 @@ fn is_dotted_name(value: &[u8]) -> bool {
             .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || (index > 0 && *b == b'$'))
             && p.iter().all(name_byte)
             && (lower == 0 || upper <= 3 || is_camel_case(p))
+            && (lower == 0 || upper == 0 || !has_inner_digit(p) || reads_as_words(p))
             && !looks_generated(p)
     };
     value.contains(&b'.') && value.split(|&b| b == b'.').enumerate().all(identifier)
+}
+
+/// Whether a digit in `part` has a letter after it (`oauth2Client`, `ZlY3Szf2mjaox`).
+fn has_inner_digit(part: &[u8]) -> bool {
+    part.iter()
+        .position(u8::is_ascii_digit)
+        .is_some_and(|i| part[i..].iter().any(u8::is_ascii_alphabetic))
+}
+
+/// Whether the runs of letters in `part` read as words: at most one odd hump, and three humps
+/// for it (see [`humps`]).
+fn reads_as_words(part: &[u8]) -> bool {
+    let (humps, odd) = humps(part);
+    odd <= 1 && humps >= 3 * odd
 }
 
 /// Whether an identifier is CamelCase words with a count at most (`ApiKeyHeaderName2`): every
@@ -1027,8 +1056,15 @@ mod tests {
         ] {
             assert!(filters.reference(value.as_bytes()).is_some(), "{value}");
         }
-        // Mixed-case parts that do not split into words are random.
+        // Mixed-case parts that do not split into words are random, and so are mixed-case
+        // parts with digits inside that do not read as words.
         assert!(filters.reference(b"prod.QmTzvPaLxWbNiEa.sig").is_none());
+        assert!(filters.reference(b"ZlY3Szf2mjaox.N").is_none()); // preflight:allow (synthetic test value)
+        assert!(
+            filters
+                .reference(b"client.oauth2Client.sha256Digest")
+                .is_some()
+        );
     }
 
     #[test]
@@ -1214,6 +1250,27 @@ mod tests {
             "api_key",
         ] {
             assert!(!is_pagination_name(name.as_bytes()), "{name}");
+        }
+    }
+
+    #[test]
+    fn passwords_in_a_url_are_found_by_their_place() {
+        for (text, value, expected) in [
+            (
+                "postgres://geo:bh5kT1lFgS.H25@geo-db:5432/geo",
+                "bh5kT1lFgS.H25",
+                true,
+            ), // preflight:allow (synthetic test value)
+            ("redis://:s3cr.et@cache:6379", "s3cr.et", true),
+            (
+                "password = settings.DB.password@x",
+                "settings.DB.password",
+                false,
+            ),
+            ("user:pw.x@host", "pw.x", false),
+        ] {
+            let (bytes, range) = at(text, value);
+            assert_eq!(in_userinfo(bytes, &range), expected, "{text}");
         }
     }
 

@@ -796,12 +796,14 @@ impl Scanner {
         }
         if !validated {
             // A value that starts with the rule's own prefix (`mlsn.`, `dt0c01.`) is that
-            // provider's credential, not a name in code, however its random part reads.
-            let reference = if starts_with_keyword(rule, value) {
-                self.filters.syntax_reference(value)
-            } else {
-                self.filters.reference(value)
-            };
+            // provider's credential, and a URL's password a literal: not a name in code,
+            // however it reads.
+            let reference =
+                if starts_with_keyword(rule, value) || filters::in_userinfo(bytes, secret) {
+                    self.filters.syntax_reference(value)
+                } else {
+                    self.filters.reference(value)
+                };
             if let Some(reason) = reference.or_else(|| self.filters.placeholder(value)) {
                 return Some(reason);
             }

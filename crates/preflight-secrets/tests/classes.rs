@@ -852,3 +852,31 @@ fn passwords_without_digits_are_reported_when_case_and_symbols_mix_at_random() {
         assert_eq!(found(&outcome), Vec::new(), "{text}");
     }
 }
+
+#[test]
+fn random_passwords_with_a_dot_are_not_dotted_names() {
+    for (path, text, secret) in [
+        (
+            "services/geo/main.go",
+            "\tdbURL := getenv(\"DATABASE_URL\", \"postgres://geo:beNhV79uQu.gOL@geo-db:5432/geo\")\n",
+            "beNhV79uQu.gOL",
+        ),
+        (
+            "docker-compose.override.yml",
+            "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: vKPmdxKg5G0pT.C\n",
+            "vKPmdxKg5G0pT.C",
+        ),
+    ] {
+        let outcome = scan(path, text);
+        let found = found(&outcome);
+        assert_eq!(found.len(), 1, "{text}: {:?}", reasons(&outcome));
+        assert_eq!(found[0].1, secret, "{text}");
+    }
+    for text in [
+        "      POSTGRES_PASSWORD: settings.db2Config.password\n",
+        "      api_key: client.oauth2Client.apiKey\n",
+    ] {
+        let outcome = scan("docker-compose.yml", text);
+        assert_eq!(found(&outcome), Vec::new(), "{text}");
+    }
+}
