@@ -691,8 +691,8 @@ pub fn starts_prose(bytes: &[u8], secret: &Range<usize>) -> bool {
 /// only (`Password`, `letmein`), one case throughout with separators (`my-secret-pass`,
 /// `DB_PASSWORD`), or mixed case where every run of letters splits into words
 /// (`Settings.Default.ApiKey`, `Change Me Now`). A password a generator made mixes case and
-/// symbols in short humps without vowels (`Xq`, `Tzp`), which words seldom have: more than one
-/// such hump, and fewer than three humps in all for each one, make the value random.
+/// symbols in humps without vowels (`Xq`, `Tzp`), which words seldom have: more than one such
+/// hump, or fewer than three humps in all for one, make the value random.
 pub fn is_word_like(value: &[u8]) -> bool {
     let has_upper = value.iter().any(u8::is_ascii_uppercase);
     let has_lower = value.iter().any(u8::is_ascii_lowercase);
@@ -702,10 +702,9 @@ pub fn is_word_like(value: &[u8]) -> bool {
     reads_as_words(value)
 }
 
-/// The humps of the runs of letters in `value` (`Api`, `Key`, `HTTP`, `kQ`), and how many of
-/// them are odd for a word: without a vowel, or of one or two letters before another hump.
-fn humps(value: &[u8]) -> (usize, usize) {
-    let (mut humps, mut odd) = (0usize, 0usize);
+/// Calls `visit` with each hump of the runs of letters in `value` (`Api`, `Key`, `HTTP`,
+/// `Qm`) and whether it ends its run.
+fn each_hump(value: &[u8], mut visit: impl FnMut(&[u8], bool)) {
     for part in value.split(|b| !b.is_ascii_alphabetic()) {
         let mut i = 0;
         while i < part.len() {
@@ -720,27 +719,39 @@ fn humps(value: &[u8]) -> (usize, usize) {
                     .iter()
                     .take_while(|b| b.is_ascii_lowercase())
                     .count();
-            let lowers = lower_end - upper_end;
-            let end = if upper_end - i > 1 && lowers > 0 {
+            let end = if upper_end - i > 1 && lower_end > upper_end {
                 upper_end - 1
             } else {
                 lower_end
             };
-            let hump = &part[i..end];
-            humps += 1;
-            let vowel = hump.iter().any(|b| {
-                matches!(
-                    b.to_ascii_lowercase(),
-                    b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
-                )
-            });
-            let acronym = hump.iter().all(u8::is_ascii_uppercase);
-            if !acronym && (!vowel || (hump.len() < 3 && end < part.len())) {
-                odd += 1;
-            }
+            visit(&part[i..end], end == part.len());
             i = end;
         }
     }
+}
+
+/// Whether `hump` holds a vowel.
+fn has_vowel(hump: &[u8]) -> bool {
+    hump.iter().any(|b| {
+        matches!(
+            b.to_ascii_lowercase(),
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+        )
+    })
+}
+
+/// The humps of `value` (see [`each_hump`]), and how many of them are odd for a word: two
+/// letters or more, not all capitals, and no vowel. (A single letter is a minified name or an
+/// escape's `\n` as often as a random pick.)
+fn humps(value: &[u8]) -> (usize, usize) {
+    let (mut humps, mut odd) = (0usize, 0usize);
+    each_hump(value, |hump, _| {
+        humps += 1;
+        let acronym = hump.iter().all(u8::is_ascii_uppercase);
+        if !acronym && !has_vowel(hump) && hump.len() >= 2 {
+            odd += 1;
+        }
+    });
     (humps, odd)
 }
 
@@ -781,18 +792,18 @@ fn reads_as_words(part: &[u8]) -> bool {
     odd <= 1 && humps >= 3 * odd
 }
 
-/// Whether an identifier is CamelCase words with a count at most (`ApiKeyHeaderName2`): every
-/// hump a word.
+/// Whether an identifier is CamelCase words with a count at most (`ApiKeyHeaderName2`,
+/// `HTTPServer`): every hump a word of two letters or more with a vowel, or capitals before
+/// another word.
 fn is_camel_case(part: &[u8]) -> bool {
-    let letters = part.trim_ascii_end();
-    let end = letters.len()
-        - letters
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-    let letters = &letters[..end];
-    letters.iter().all(u8::is_ascii_alphabetic) && humps(letters).1 == 0
+    let end = part.len() - part.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let letters = &part[..end];
+    let mut words = true;
+    each_hump(letters, |hump, last| {
+        let acronym = hump.iter().all(u8::is_ascii_uppercase);
+        words &= hump.len() >= 2 && if acronym { !last } else { has_vowel(hump) };
+    });
+    !letters.is_empty() && letters.iter().all(u8::is_ascii_alphabetic) && words
 }
 
 /// Whether `value` is a constant's name (`CLIENT_TRAFFIC_SECRET_0`, `DB_PASSWORD_FILE`):
@@ -1059,6 +1070,7 @@ mod tests {
         // Mixed-case parts that do not split into words are random, and so are mixed-case
         // parts with digits inside that do not read as words.
         assert!(filters.reference(b"prod.QmTzvPaLxWbNiEa.sig").is_none());
+        assert!(filters.reference(b"ZdKp.EDgyj.aVHEAGR").is_none()); // preflight:allow (synthetic test value)
         assert!(filters.reference(b"ZlY3Szf2mjaox.N").is_none()); // preflight:allow (synthetic test value)
         assert!(
             filters
@@ -1151,6 +1163,9 @@ mod tests {
             "Change Me Now",
             "HTTPServer.ListenAndServe",
             "getEnv",
+            "CancellationToken\\n\\t",
+            "module$exports$jspb$internal.DoNotFreezeToken",
+            "r.compileUnsafe=r.compile=void",
         ] {
             assert!(is_word_like(value.as_bytes()), "{value}");
         }
