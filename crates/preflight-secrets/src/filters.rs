@@ -772,7 +772,7 @@ fn is_dotted_name(value: &[u8]) -> bool {
             .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || (index > 0 && *b == b'$'))
             && p.iter().all(name_byte)
             && (lower == 0 || upper <= 3 || is_camel_case(p))
-            && (lower == 0 || upper == 0 || !has_inner_digit(p) || reads_as_words(p))
+            && (lower == 0 || upper == 0 || !has_inner_digit(p) || words_between_digits(p))
             && !looks_generated(p)
     };
     value.contains(&b'.') && value.split(|&b| b == b'.').enumerate().all(identifier)
@@ -783,6 +783,14 @@ fn has_inner_digit(part: &[u8]) -> bool {
     part.iter()
         .position(u8::is_ascii_digit)
         .is_some_and(|i| part[i..].iter().any(u8::is_ascii_alphabetic))
+}
+
+/// Whether the runs of letters between the digits of `part` are single letters or CamelCase
+/// words (`oauth2Client`, `s3Bucket`, `sha256Digest`), as in names, not random runs
+/// (`L0EtvC6`).
+fn words_between_digits(part: &[u8]) -> bool {
+    part.split(|b| !b.is_ascii_alphabetic())
+        .all(|run| run.len() <= 1 || is_camel_case(run))
 }
 
 /// Whether the runs of letters in `part` read as words: at most one odd hump, and three humps
@@ -1071,6 +1079,8 @@ mod tests {
         // parts with digits inside that do not read as words.
         assert!(filters.reference(b"prod.QmTzvPaLxWbNiEa.sig").is_none());
         assert!(filters.reference(b"ZdKp.EDgyj.aVHEAGR").is_none()); // preflight:allow (synthetic test value)
+        assert!(filters.reference(b"L0EtvC6.w20Re2yUrT").is_none()); // preflight:allow (synthetic test value)
+        assert!(filters.reference(b"config.s3Bucket.ec2Instance").is_some());
         assert!(filters.reference(b"ZlY3Szf2mjaox.N").is_none()); // preflight:allow (synthetic test value)
         assert!(
             filters

@@ -866,6 +866,11 @@ fn random_passwords_with_a_dot_are_not_dotted_names() {
             "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: vKPmdxKg5G0pT.C\n",
             "vKPmdxKg5G0pT.C",
         ),
+        (
+            "wordpress/wp-config.php",
+            "<?php\ndefine( 'DB_PASSWORD', 'T6nrb7g.K2829Bvv9A' );\n",
+            "T6nrb7g.K2829Bvv9A",
+        ),
     ] {
         let outcome = scan(path, text);
         let found = found(&outcome);
