@@ -389,11 +389,21 @@ pub fn is_format_string(value: &[u8]) -> bool {
         return false;
     }
     let spaces = literal.iter().filter(|b| b.is_ascii_whitespace()).count();
-    let random = value.len() >= 40
-        && spaces <= 2
-        && memchr::memmem::find(value, b"://").is_none()
-        && entropy(&literal) >= 4.3;
-    !random
+    let url = memchr::memmem::find(value, b"://").is_some();
+    let random = value.len() >= 40 && spaces <= 2 && !url && entropy(&literal) >= 4.3;
+    // A shorter password may hold `%s` too: one directive in a run of ten characters or more
+    // that mixes capitals, small letters, digits and symbols, with no space and not in words
+    // (`Api-Key-%s-v2`), is not a template.
+    let mixed = directives == 1
+        && literal.len() >= 10
+        && spaces == 0
+        && !url
+        && literal.iter().any(u8::is_ascii_uppercase)
+        && literal.iter().any(u8::is_ascii_lowercase)
+        && literal.iter().any(u8::is_ascii_digit)
+        && literal.iter().any(u8::is_ascii_punctuation)
+        && !reads_as_words(&literal);
+    !(random || mixed)
 }
 
 /// Whether `value` is an instruction or a description written as a slug
@@ -1105,6 +1115,8 @@ mod tests {
             "Token {0}",
             "Bearer {access_token}",
             "{user}:{password}@{host}",
+            "Api-Key-%s-v2.Live",
+            "session:%s:Token42",
         ] {
             assert!(is_format_string(value.as_bytes()), "{value}");
             assert!(
@@ -1124,6 +1136,8 @@ mod tests {
             "Zr8{kq-2}Lw9vTb", // preflight:allow (synthetic test value)
             "{SHA}dCaESTy8A3uK0KnrQha80or8zFz=", // preflight:allow (synthetic test value)
             "{noop}Zr8kq2Lw9vTb", // preflight:allow (synthetic test value)
+            // A short password with `%s` among random characters.
+            "GQqBVA#%s8r^.BwZ8", // preflight:allow (synthetic test value)
         ] {
             assert!(!is_format_string(value.as_bytes()), "{value}");
             assert!(

@@ -885,3 +885,25 @@ fn random_passwords_with_a_dot_are_not_dotted_names() {
         assert_eq!(found(&outcome), Vec::new(), "{text}");
     }
 }
+
+#[test]
+fn a_short_random_password_that_holds_a_format_directive_is_a_secret() {
+    let outcome = scan(
+        "notebooks/load.py",
+        "conn = connect(user=\"ANALYST\", password=\"qJaeB^H%sMz!Jdj2j\", account=\"acme\")\n",
+    );
+    assert_eq!(
+        found(&outcome),
+        one("generic.password-assignment", "qJaeB^H%sMz!Jdj2j", 1),
+        "{:?}",
+        reasons(&outcome)
+    );
+    for text in [
+        "password = \"Bearer %s\"\n",
+        "session_token = \"session:%s:Token42\"\n",
+        "api_key = \"Api-Key-%s-v2.Live\"\n",
+    ] {
+        let outcome = scan("notebooks/load.py", text);
+        assert_eq!(found(&outcome), Vec::new(), "{text}");
+    }
+}
