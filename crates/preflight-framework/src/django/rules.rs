@@ -112,6 +112,28 @@ impl<'a> Settings<'a> {
         }
     }
 
+    /// Where a judgment of a setting is shown, and its message: at the assignment (saying where
+    /// the value came from and that this module inherits it), or at the module when the setting
+    /// is absent. `None` when it is absent from a module with unresolved star imports, where
+    /// absence proves nothing.
+    fn place(&self, binding: Option<&Binding>, message: String) -> Option<(Location, String)> {
+        match binding {
+            Some(b) => {
+                let inherited = if b.file == self.module {
+                    String::new()
+                } else {
+                    format!("; {} inherits it", self.module)
+                };
+                Some((
+                    Location::file(b.file.clone(), b.line, 1),
+                    format!("{message}{}{inherited}", origin(b)),
+                ))
+            }
+            None if self.incomplete => None,
+            None => Some((Location::whole(LocationKind::File, self.module), message)),
+        }
+    }
+
     /// Reports `code` for `setting`, at its assignment or (when absent) at the module.
     fn report(
         &mut self,
@@ -122,24 +144,8 @@ impl<'a> Settings<'a> {
         message: String,
         help: &str,
     ) {
-        let (location, message) = match binding {
-            Some(b) => {
-                let inherited = if b.file == self.module {
-                    String::new()
-                } else {
-                    format!("; {} inherits it", self.module)
-                };
-                (
-                    Location::file(b.file.clone(), b.line, 1),
-                    format!("{message}{}{inherited}", origin(b)),
-                )
-            }
-            None => {
-                if self.incomplete {
-                    return;
-                }
-                (Location::whole(LocationKind::File, self.module), message)
-            }
+        let Some((location, message)) = self.place(binding, message) else {
+            return;
         };
         let anchor = setting.to_ascii_lowercase().replace('_', "-");
         self.out.push(
@@ -162,20 +168,8 @@ impl<'a> Settings<'a> {
     /// absent (`binding` is `None`) and Django's default is safe, at the module. Absence proves
     /// nothing in a module with unresolved star imports, so nothing is recorded there.
     fn pass(&mut self, code: &'static str, binding: Option<&Binding>, message: String) {
-        let (location, message) = match binding {
-            Some(b) => {
-                let inherited = if b.file == self.module {
-                    String::new()
-                } else {
-                    format!("; {} inherits it", self.module)
-                };
-                (
-                    Location::file(b.file.clone(), b.line, 1),
-                    format!("{message}{}{inherited}", origin(b)),
-                )
-            }
-            None if self.incomplete => return,
-            None => (Location::whole(LocationKind::File, self.module), message),
+        let Some((location, message)) = self.place(binding, message) else {
+            return;
         };
         self.facts.push(Fact::new(code, location, message));
     }
