@@ -518,12 +518,9 @@ pub fn is_anti_forgery_name(name: &[u8]) -> bool {
 /// Whether the value at `secret` is the password in a URL's `//user:password@`: a literal,
 /// never a name in code, whatever its dots.
 pub fn in_userinfo(bytes: &[u8], secret: &Range<usize>) -> bool {
-    if secret.start == 0 || bytes[secret.start - 1] != b':' || bytes.get(secret.end) != Some(&b'@')
-    {
+    let Some((floor, colon)) = before_password(bytes, secret) else {
         return false;
-    }
-    let colon = secret.start - 1;
-    let floor = colon.saturating_sub(128);
+    };
     bytes[floor..colon]
         .iter()
         .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'%')))
@@ -534,20 +531,27 @@ pub fn in_userinfo(bytes: &[u8], secret: &Range<usize>) -> bool {
 /// DSN) that repeats the user's name (`postgres://shop:shop@localhost/shop`): a local
 /// development default, not a secret.
 pub fn repeats_user(bytes: &[u8], secret: &Range<usize>) -> bool {
-    let value = &bytes[secret.clone()];
-    if secret.start == 0 || bytes[secret.start - 1] != b':' || bytes.get(secret.end) != Some(&b'@')
-    {
+    let Some((floor, colon)) = before_password(bytes, secret) else {
         return false;
-    }
-    let colon = secret.start - 1;
-    let floor = colon.saturating_sub(128);
+    };
     let user_start = bytes[floor..colon]
         .iter()
         .rposition(|b| {
             b.is_ascii_whitespace() || matches!(b, b'/' | b'"' | b'\'' | b'`' | b'=' | b'(')
         })
         .map_or(floor, |i| floor + i + 1);
-    bytes[user_start..colon].eq_ignore_ascii_case(value)
+    bytes[user_start..colon].eq_ignore_ascii_case(&bytes[secret.clone()])
+}
+
+/// For a value at `secret` between `:` and `@` (the password of a `user:password@` pair): where
+/// the 128 bytes looked at for its user begin, and the colon's offset; `None` otherwise.
+fn before_password(bytes: &[u8], secret: &Range<usize>) -> Option<(usize, usize)> {
+    if secret.start == 0 || bytes[secret.start - 1] != b':' || bytes.get(secret.end) != Some(&b'@')
+    {
+        return None;
+    }
+    let colon = secret.start - 1;
+    Some((colon.saturating_sub(128), colon))
 }
 
 /// Whether the value at `secret` is part of an Amazon Resource Name
