@@ -1,6 +1,6 @@
 //! Shared test code: projects written to temporary directories and the findings of a check.
 
-use preflight_findings::{Check, Outcome, Project};
+use preflight_findings::{Check, Location, Outcome, Project};
 
 /// A project with these files (paths relative to its root).
 pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -27,40 +27,19 @@ pub fn run(check: &dyn Check, root: &std::path::Path) -> Outcome {
 
 /// Each finding as `id path:line` (line `-` when the finding names a whole module), sorted.
 pub fn found(outcome: &Outcome) -> Vec<String> {
-    let mut out: Vec<String> = outcome
-        .findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f.id,
-                f.location.path,
-                f.location
-                    .line
-                    .map(|l| l.to_string())
-                    .unwrap_or_else(|| "-".into())
-            )
-        })
-        .collect();
-    out.sort();
-    out
+    sorted_places(outcome.findings.iter().map(|f| (&f.id, &f.location)))
 }
 
 /// Each fact as `id path:line` (line `-` for a whole module), sorted.
 pub fn fact_places(outcome: &Outcome) -> Vec<String> {
-    let mut out: Vec<String> = outcome
-        .facts
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f.id,
-                f.location.path,
-                f.location
-                    .line
-                    .map(|l| l.to_string())
-                    .unwrap_or_else(|| "-".into())
-            )
+    sorted_places(outcome.facts.iter().map(|f| (&f.id, &f.location)))
+}
+
+fn sorted_places<'a>(items: impl Iterator<Item = (&'a String, &'a Location)>) -> Vec<String> {
+    let mut out: Vec<String> = items
+        .map(|(id, location)| {
+            let line = location.line.map_or_else(|| "-".into(), |l| l.to_string());
+            format!("{id} {}:{line}", location.path)
         })
         .collect();
     out.sort();
