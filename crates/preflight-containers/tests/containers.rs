@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use preflight_containers::ContainersCheck;
-use preflight_findings::{Check, Outcome, Project, Severity};
+use preflight_findings::{Check, Location, Outcome, Project, Severity};
 
 const DB_PASSWORD: &str = "nbpcaq3LVNWB4QgNvrASMJ1T";
 const SECRET_KEY: &str = "yEw5fK8tPs4otzJDIzhc6bizwL9QHaCY";
@@ -31,16 +31,19 @@ fn run(dir: &Path) -> Outcome {
 
 /// (code, path, line) of every finding, sorted.
 fn found(outcome: &Outcome) -> Vec<(String, String, u32)> {
-    let mut out: Vec<_> = outcome
-        .findings
-        .iter()
-        .map(|f| {
-            (
-                f.id.clone(),
-                f.location.path.clone(),
-                f.location.line.unwrap_or(0),
-            )
-        })
+    places(outcome.findings.iter().map(|f| (&f.id, &f.location)))
+}
+
+/// (code, path, line) of every fact, sorted.
+fn facts(outcome: &Outcome) -> Vec<(String, String, u32)> {
+    places(outcome.facts.iter().map(|f| (&f.id, &f.location)))
+}
+
+fn places<'a>(
+    items: impl Iterator<Item = (&'a String, &'a Location)>,
+) -> Vec<(String, String, u32)> {
+    let mut out: Vec<_> = items
+        .map(|(id, l)| (id.clone(), l.path.clone(), l.line.unwrap_or(0)))
         .collect();
     out.sort();
     out
@@ -53,23 +56,6 @@ fn expect(outcome: &Outcome, expected: &[(&str, &str, u32)]) {
         .collect();
     want.sort();
     assert_eq!(found(outcome), want, "warnings: {:?}", outcome.warnings);
-}
-
-/// (code, path, line) of every fact, sorted.
-fn facts(outcome: &Outcome) -> Vec<(String, String, u32)> {
-    let mut out: Vec<_> = outcome
-        .facts
-        .iter()
-        .map(|f| {
-            (
-                f.id.clone(),
-                f.location.path.clone(),
-                f.location.line.unwrap_or(0),
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 /// The message of the fact of `code` at `line`.
