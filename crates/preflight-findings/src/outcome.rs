@@ -168,6 +168,14 @@ pub struct Stats {
     pub bytes: u64,
     /// Inputs skipped (binary, too large, unreadable).
     pub skipped: u64,
+    /// Findings not listed one by one because a file repeated the same problem: each such
+    /// run is listed a few times, then reported as one finding that counts the rest.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub capped: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Stats {
@@ -176,6 +184,7 @@ impl Stats {
         self.scanned += other.scanned;
         self.bytes += other.bytes;
         self.skipped += other.skipped;
+        self.capped += other.capped;
     }
 }
 

@@ -266,6 +266,13 @@ fn write_header(page: &mut String, report: &Report, options: &RenderOptions) {
     if stats.skipped > 0 {
         let _ = write!(page, "<span>{} skipped</span>", stats.skipped);
     }
+    if stats.capped > 0 {
+        let _ = write!(
+            page,
+            "<span>{} findings capped (counted, not listed)</span>",
+            stats.capped
+        );
+    }
     page.push_str("</p>\n</header>\n");
 }
 

@@ -325,6 +325,9 @@ fn write_summary(report: &Report, palette: &Palette, out: &mut dyn Write) -> io:
     if stats.skipped > 0 {
         summary.push_str(&format!(", {} skipped", stats.skipped));
     }
+    if stats.capped > 0 {
+        summary.push_str(&format!(", {} capped (counted, not listed)", stats.capped));
+    }
     if !report.warnings.is_empty() {
         summary.push_str(&format!(
             ", {}",

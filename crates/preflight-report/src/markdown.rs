@@ -114,6 +114,12 @@ fn write_header(report: &Report, options: &RenderOptions, out: &mut dyn Write) -
     if stats.skipped > 0 {
         scanned.push_str(&format!(", {} skipped", stats.skipped));
     }
+    if stats.capped > 0 {
+        scanned.push_str(&format!(
+            ", {} findings capped (counted, not listed)",
+            stats.capped
+        ));
+    }
     writeln!(out, "{scanned}")?;
     for fact in looked_at(report) {
         writeln!(

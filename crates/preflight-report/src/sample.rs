@@ -148,6 +148,7 @@ pub(crate) fn report() -> Report {
             scanned: 128,
             bytes: 4_300_000,
             skipped: 2,
+            capped: 0,
         },
         scores: vec![Score {
             target: "https://shop.example.com/".to_string(),
