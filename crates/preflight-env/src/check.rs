@@ -8,27 +8,37 @@
 //! requires it or the example file lists it. The code is the code the file serves
 //! ([`crate::scope`]), and only its reads that a deployment needs ([`usage::Usage::deploy_requires`]).
 //! Values whose final text is unknown (a `${VAR}` the file does not define, a line that is not
-//! UTF-8) are not judged.
+//! UTF-8, a value encrypted by sops or dotenvx) are not judged.
+//!
+//! An encrypted file ([`crate::encrypted`]) gets one `info` finding saying so; a dotenv file
+//! whose values alone are encrypted is still read for its names, so the policy's required
+//! variables are still checked. A file that is binary or not dotenv at all gets one finding
+//! instead of one per line, and a syntax problem repeated in one file is listed
+//! [`CAPPED_AFTER`] times, then counted.
 
 use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use preflight_findings::{
-    Check, Finding, Location, LocationKind, Outcome, Project, Severity, Warning,
+    Check, Fact, Finding, Location, LocationKind, Outcome, Project, Severity, Warning,
 };
 
 use crate::codes::{self, grade, severity_of};
 use crate::dotenv::{self, Document, Problem, ProblemKind};
+use crate::encrypted::{self, Encryption};
 use crate::infer::{self, Context};
 use crate::policy::{Config, Kind, Policy, PolicyError, Profile};
-use crate::scope::{self, Named, Scope};
+use crate::scope::{self, Links, Named, Scope};
 use crate::usage::{self, CodeUsage};
 use crate::values::{self, ValueContext};
 use crate::{relative, strength};
 
 /// Dotenv files larger than this are reported and skipped.
 const MAX_ENV_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A syntax problem repeated in one file is listed this many times, then counted.
+pub const CAPPED_AFTER: usize = 5;
 
 /// The env check of `preflight env` and `preflight check`.
 #[derive(Debug, Clone)]
@@ -91,6 +101,8 @@ impl EnvCheck {
                 f.file_name()
                     .is_some_and(|n| !is_example_name(&n.to_string_lossy()))
             }));
+            // A project template's files hold the placeholders of the projects it generates.
+            files.retain(|f| !usage::is_template_path(&relative(root, f)));
             files.sort();
             files.dedup();
             files
@@ -119,12 +131,13 @@ impl EnvCheck {
         outcome.warnings.extend(code.warnings.iter().cloned());
         let ctx = self.context(root, &code);
         let mut credentials = Vec::new();
-        let named = scope::compose_env_files(root);
-        let files = self.files(root, &named);
+        let links = Links::find(root, &code);
+        let named = &links.named;
+        let files = self.files(root, named);
         let all: Vec<String> = files.iter().map(|f| relative(root, f)).collect();
         for (file, shown) in files.iter().zip(&all) {
             let shown = shown.as_str();
-            let serves = Scope::of(shown, &all, &named);
+            let serves = Scope::of(shown, &all, &links);
             let companions: Vec<Document> = serves
                 .companions()
                 .iter()
@@ -141,7 +154,6 @@ impl EnvCheck {
             };
             outcome.stats.scanned += 1;
             outcome.stats.bytes += bytes.len() as u64;
-            let document = dotenv::parse(&bytes);
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -151,6 +163,10 @@ impl EnvCheck {
                 .or_else(|| Profile::from_file_name(&name))
                 .or_else(|| profile_of_directory(shown))
                 .unwrap_or(self.policy.default_profile);
+            let encryption = encrypted::recognise(&bytes);
+            let Some(document) = readable(shown, &bytes, encryption, profile, &mut outcome) else {
+                continue;
+            };
             let example = find_example(root, file).and_then(|path| {
                 let bytes = read_limited(&path).ok()?;
                 Some((relative(root, &path), dotenv::parse(&bytes)))
@@ -167,10 +183,11 @@ impl EnvCheck {
                 companions: &companions,
                 ctx,
                 from_env: false,
+                encryption,
             };
-            outcome
-                .findings
-                .extend(syntax_findings(shown, &document, profile));
+            let (syntax, capped) = cap(syntax_findings(shown, &document, profile), shown);
+            outcome.findings.extend(syntax);
+            outcome.stats.capped += capped;
             outcome
                 .findings
                 .extend(self.variable_findings(&input, &mut credentials));
@@ -233,6 +250,7 @@ impl EnvCheck {
             companions: &[],
             ctx,
             from_env: true,
+            encryption: None,
         };
         let mut credentials = Vec::new();
         outcome
@@ -294,7 +312,10 @@ impl EnvCheck {
                 continue;
             };
             let line = Some((entry.line, entry.column));
-            if entry.unresolved || entry.lossy {
+            if entry.unresolved
+                || entry.lossy
+                || input.encryption.is_some_and(|e| e.encrypts(&entry.value))
+            {
                 continue;
             }
             let value = entry.value.as_str();
@@ -433,13 +454,16 @@ struct Input<'a> {
     companions: &'a [Document],
     ctx: Context<'a>,
     from_env: bool,
+    /// How the file's values are encrypted, when they are.
+    encryption: Option<Encryption>,
 }
 
 impl Input<'_> {
     /// Whether the file (or environment) being checked serves the code that makes `usage`: code
     /// in its scope, in a module of no profile or of the profile being checked.
     fn serves(&self, usage: &usage::Usage) -> bool {
-        self.serves.is_none_or(|scope| scope.serves(&usage.path))
+        self.serves
+            .is_none_or(|scope| scope.serves(&usage.path, &usage.name))
             && usage.profile.is_none_or(|p| p == self.profile)
     }
 }
@@ -572,6 +596,139 @@ fn shared_across_profiles(credentials: &[Credential]) -> Vec<Finding> {
     findings
 }
 
+/// The document to check in the file `shown`, or `None` when there is none to check: the file
+/// is encrypted whole or in a form other than dotenv, binary, or not dotenv at all; each of
+/// these gets its one finding (and an encrypted file its fact) in `outcome`. The metadata of an
+/// encrypted dotenv file (`sops_*`, `DOTENV_PUBLIC_KEY*`) is left out of the document.
+fn readable(
+    shown: &str,
+    bytes: &[u8],
+    encryption: Option<Encryption>,
+    profile: Profile,
+    outcome: &mut Outcome,
+) -> Option<Document> {
+    let location = Location::whole(LocationKind::File, shown);
+    if let Some(encryption) = encryption {
+        outcome.facts.push(Fact::new(
+            "env",
+            location.clone(),
+            format!("encrypted with {encryption}"),
+        ));
+        let what = if encryption.values_only() {
+            "the values"
+        } else {
+            "the whole file"
+        };
+        let judged = if encryption.is_dotenv() {
+            "their shape, placeholders and strength cannot be judged here (the names are: required variables are still checked)"
+        } else {
+            "its variables and values cannot be judged here"
+        };
+        outcome.findings.push(
+            Finding::new(
+                codes::ENCRYPTED,
+                Severity::Info,
+                format!(
+                    "{what} of this env file are encrypted with {}; {judged}",
+                    encryption.tool.name()
+                ),
+                location.clone(),
+                "encrypted",
+            )
+            .with_help(
+                "judge the values where they are decrypted: run `preflight env --from-env` in the deploy step, after the secrets are loaded into the environment",
+            )
+            .with_detail("encryption", encryption.to_string())
+            .with_detail("profile", profile.as_str()),
+        );
+        if !encryption.is_dotenv() {
+            return None;
+        }
+        let mut document = dotenv::parse(bytes);
+        document.entries.retain(|e| !encryption.is_metadata(&e.key));
+        document.problems.retain(|p| {
+            p.key
+                .as_deref()
+                .is_none_or(|key| !encryption.is_metadata(key))
+        });
+        return Some(document);
+    }
+    let (document, kind) = match dotenv::binary_kind(bytes) {
+        Some(kind) => (None, kind),
+        None => {
+            let document = dotenv::parse(bytes);
+            match dotenv::foreign_kind(bytes, &document) {
+                Some(kind) => (None, kind.to_string()),
+                None => (Some(document), String::new()),
+            }
+        }
+    };
+    if document.is_none() {
+        outcome.findings.push(
+            Finding::new(
+                codes::NOT_DOTENV,
+                grade(profile, severity_of(codes::NOT_DOTENV)),
+                format!(
+                    "this file is named like an env file but is not dotenv: it looks like {kind}; its lines were not checked one by one"
+                ),
+                location,
+                "not-dotenv",
+            )
+            .with_help(
+                "rename the file if it is something else, or restore it if it was overwritten; env files hold NAME=value lines",
+            )
+            .with_detail("looks_like", kind)
+            .with_detail("profile", profile.as_str()),
+        );
+    }
+    document
+}
+
+/// `findings` with each code listed at most [`CAPPED_AFTER`] times: the rest of a code become
+/// one finding for the whole file `shown` that counts them. Returns the findings and how many
+/// were folded into counts.
+fn cap(findings: Vec<Finding>, shown: &str) -> (Vec<Finding>, u64) {
+    let mut kept = Vec::with_capacity(findings.len().min(64));
+    let mut rest: Vec<(String, Severity, u32, u32, u64)> = Vec::new();
+    let mut listed: HashMap<String, usize> = HashMap::new();
+    for finding in findings {
+        let seen = listed.entry(finding.id.clone()).or_default();
+        *seen += 1;
+        if *seen <= CAPPED_AFTER {
+            kept.push(finding);
+            continue;
+        }
+        let line = finding.location.line.unwrap_or(0);
+        match rest.iter_mut().find(|r| r.0 == finding.id) {
+            Some(r) => {
+                r.1 = r.1.max(finding.severity);
+                r.2 = r.2.min(line);
+                r.3 = r.3.max(line);
+                r.4 += 1;
+            }
+            None => rest.push((finding.id.clone(), finding.severity, line, line, 1)),
+        }
+    }
+    let mut capped = 0;
+    for (code, severity, first, last, count) in rest {
+        capped += count;
+        kept.push(
+            Finding::new(
+                code.clone(),
+                severity,
+                format!(
+                    "{count} more lines have this problem (lines {first} to {last}); only the first {CAPPED_AFTER} are listed one by one"
+                ),
+                Location::whole(LocationKind::File, shown),
+                "capped",
+            )
+            .with_help("fix the lines listed, then run the check again to see the rest")
+            .with_detail("capped", count.to_string()),
+        );
+    }
+    (kept, capped)
+}
+
 fn syntax_findings(shown: &str, document: &Document, profile: Profile) -> Vec<Finding> {
     document
         .problems
@@ -667,8 +824,19 @@ fn syntax_finding(shown: &str, problem: &Problem, profile: Profile) -> Finding {
 }
 
 /// A name for a message: at most 64 characters, control characters removed.
+/// A name as a message may quote it: as it is when it looks like a name (a short run of letters,
+/// digits, `_`, `.` and `-`), else only its redacted preview, since a line that does not parse
+/// as `NAME=value` is often a value pasted on a line of its own.
 fn printable_name(name: &str) -> String {
-    name.chars().filter(|c| !c.is_control()).take(64).collect()
+    let name_like = name.len() <= 40
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    if name_like {
+        name.to_string()
+    } else {
+        preflight_findings::quote_line(name)
+    }
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {

@@ -610,6 +610,117 @@ fn resolve(
     }
 }
 
+/// The share of the first bytes read to tell binary data from text.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// What a file named like a dotenv file holds when it is binary data: its format when the
+/// bytes are a known one (`a gzip archive (application/gzip)`), else `binary data`. `None` for
+/// text: no NUL byte in the first 8 KiB, and at most one byte in ten outside valid UTF-8.
+pub fn binary_kind(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let nul = head[..head.len().min(8 * 1024)].contains(&0);
+    if !nul && invalid_utf8_bytes(head) * 10 <= head.len() {
+        return None;
+    }
+    Some(match infer::get(head) {
+        Some(kind) => format!("binary data ({})", kind.mime_type()),
+        None => "binary data".to_string(),
+    })
+}
+
+/// The number of bytes of `bytes` that are not part of a valid UTF-8 sequence (a sequence cut
+/// at the end is not counted).
+fn invalid_utf8_bytes(mut bytes: &[u8]) -> usize {
+    let mut invalid = 0;
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(_) => return invalid,
+            Err(err) => match err.error_len() {
+                Some(len) => {
+                    invalid += len;
+                    bytes = &bytes[err.valid_up_to() + len..];
+                }
+                None => return invalid,
+            },
+        }
+    }
+}
+
+/// What a text file holds when it is not dotenv: most of its lines fail to parse (a name
+/// that is not one, no `=`, a quote never closed). Returns what the text looks like (`JSON`,
+/// `YAML`, `INI`, ...), or `None` when the file reads as dotenv, however broken some lines
+/// are.
+pub fn foreign_kind(bytes: &[u8], document: &Document) -> Option<&'static str> {
+    let mut lines: Vec<u32> = document.entries.iter().map(|e| e.line).collect();
+    let mut broken: Vec<u32> = document
+        .problems
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.kind,
+                ProblemKind::InvalidName
+                    | ProblemKind::MissingEquals
+                    | ProblemKind::UnbalancedQuote
+                    | ProblemKind::NotUtf8
+                    | ProblemKind::TrailingCharacters
+            )
+        })
+        .map(|p| p.line)
+        .collect();
+    lines.extend(&broken);
+    lines.sort_unstable();
+    lines.dedup();
+    broken.sort_unstable();
+    broken.dedup();
+    if broken.len() < 3 || broken.len() * 2 <= lines.len() {
+        return None;
+    }
+    Some(looks_like(&String::from_utf8_lossy(
+        &bytes[..bytes.len().min(SNIFF_BYTES)],
+    )))
+}
+
+/// What a text that is not dotenv looks like, from its first lines.
+fn looks_like(text: &str) -> &'static str {
+    let start = text.trim_start();
+    if start.starts_with("#!") {
+        return "a script";
+    }
+    if start.starts_with("-----BEGIN") {
+        return "a PEM block (a key or a certificate)";
+    }
+    if start.starts_with('<') {
+        return "XML or HTML";
+    }
+    if start.starts_with('{') || start.starts_with("[\n") || start.starts_with("[{") {
+        return "JSON";
+    }
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .take(200)
+        .collect();
+    let count = |test: fn(&str) -> bool| lines.iter().filter(|l| test(l)).count();
+    let sections = count(|l| l.starts_with('[') && l.ends_with(']'));
+    let mapping = count(|l| {
+        l == "---"
+            || l.starts_with("- ")
+            || l.split_once(':').is_some_and(|(key, rest)| {
+                !key.is_empty()
+                    && !key.contains(char::is_whitespace)
+                    && (rest.is_empty() || rest.starts_with(' '))
+            })
+    });
+    if sections > 0 && count(|l| l.contains(" = ")) + sections >= lines.len() / 2 {
+        "INI"
+    } else if mapping * 2 > lines.len() {
+        "YAML"
+    } else {
+        "text that is not dotenv"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,8 @@
 //!   each dotenv file serves;
 //! - [`values`] judges one value against its kind, [`strength`] measures values without showing
 //!   them, [`providers`] knows credential shapes;
+//! - [`encrypted`] recognises files and values encrypted by git-crypt, sops, dotenvx and the
+//!   like, whose values cannot be judged from the file;
 //! - [`check`] ties them into [`EnvCheck`], the check of `preflight env` and `preflight check`;
 //! - [`generate`] makes secrets from the operating system's CSPRNG and fills `.env` files;
 //! - [`init`] drafts a policy from `.env.example` and the code.
@@ -20,6 +22,7 @@
 pub mod check;
 pub mod codes;
 pub mod dotenv;
+pub mod encrypted;
 pub mod generate;
 pub mod infer;
 pub mod init;
