@@ -1,6 +1,11 @@
 //! Repository hygiene: files that must never be tracked, environment files that `.gitignore`
 //! does not cover, and example environment files holding real-looking values.
 //!
+//! An environment file encrypted with git-crypt, sops, dotenvx, age, PGP or ansible-vault is
+//! what the guides recommend committing: tracked, it is a fact, not a finding, and untracked it
+//! need not be ignored. Git-crypt's files are judged by the staged blob, which git-crypt's
+//! filter encrypts even when the working tree holds the plain text.
+//!
 //! Tracked files are read from the index (what the next commit would hold), not from the working
 //! tree, so a file deleted on disk but still staged is still reported. Files whose name alone
 //! is not enough (`*.pem`, `*.key`, `.npmrc`, `.pypirc`) are judged by their staged content.
@@ -14,12 +19,28 @@ use std::path::Path;
 
 use gix::index::entry::Mode;
 use gix::objs::Find;
-use preflight_findings::{Finding, Location, LocationKind, Outcome, Severity, Warning};
+use preflight_env::encrypted::{self, Encryption};
+use preflight_findings::{Fact, Finding, Location, LocationKind, Outcome, Severity, Warning};
 
 use crate::GitError;
 
 /// Directories deeper than this below the root are not walked for untracked files.
 const MAX_WALK_DEPTH: usize = 32;
+
+/// What an encrypted copy of an env file is named after the plain file's name
+/// (`.env.production.enc`, `.env.sops.yaml`).
+const ENCRYPTED_SUFFIXES: &[&str] = &[
+    "enc",
+    "encrypted",
+    "age",
+    "gpg",
+    "pgp",
+    "asc",
+    "sops",
+    "vault",
+    "sealed",
+    "crypt",
+];
 
 /// Staged files larger than this are not read to judge their content.
 const MAX_CONTENT: u64 = 1024 * 1024;
@@ -32,6 +53,7 @@ pub fn check(path: &Path) -> Result<Outcome, GitError> {
         .map_err(|e| GitError::read("the index", e))?;
     let mut outcome = Outcome::default();
     let mut tracked = std::collections::HashSet::new();
+    let mut env_files = Vec::new();
     let mut buf = Vec::new();
     for entry in index.entries() {
         if entry.stage_raw() != 0 || entry.mode == Mode::COMMIT || entry.mode == Mode::DIR {
@@ -51,6 +73,11 @@ pub fn check(path: &Path) -> Result<Outcome, GitError> {
                 .flatten()
                 .map(|d| d.data.to_vec())
         };
+        if is_env_file(file_name(&rela)) {
+            let encryption = content(&mut buf).and_then(|bytes| encrypted::recognise(&bytes));
+            env_files.push((rela, encryption));
+            continue;
+        }
         if let Some(finding) = tracked_finding(&rela, || content(&mut buf)) {
             outcome.findings.push(finding);
         }
@@ -60,10 +87,51 @@ pub fn check(path: &Path) -> Result<Outcome, GitError> {
             outcome.findings.extend(example::check(&rela, &bytes));
         }
     }
+    tracked_env_files(&env_files, &mut outcome);
     if let Some(workdir) = repo.workdir() {
         untracked_env_files(&repo, workdir, &tracked, &mut outcome);
     }
     Ok(outcome)
+}
+
+/// Judges the tracked environment files, each with its staged content's encryption: an
+/// encrypted file is what the guides recommend committing (a fact), a plain one is a finding,
+/// which names the plain file's encrypted twin when one is tracked too.
+fn tracked_env_files(files: &[(String, Option<Encryption>)], outcome: &mut Outcome) {
+    for (path, encryption) in files {
+        let location = Location::whole(LocationKind::File, path.as_str());
+        if let Some(encryption) = encryption {
+            outcome.facts.push(Fact::new(
+                "git.env-tracked",
+                location,
+                format!("tracked encrypted with {encryption}, as the guides recommend"),
+            ));
+            continue;
+        }
+        let name = file_name(path);
+        let twin = files.iter().find(|(other, encryption)| {
+            encryption.is_some()
+                && other
+                    .strip_prefix(path.as_str())
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    .and_then(|rest| rest.split('.').next())
+                    .is_some_and(|suffix| ENCRYPTED_SUFFIXES.contains(&suffix))
+        });
+        let message = match twin {
+            Some((twin, _)) => format!(
+                "environment file `{name}` is tracked by git in plain text beside its encrypted twin `{}`",
+                file_name(twin)
+            ),
+            None => format!("environment file `{name}` is tracked by git"),
+        };
+        outcome.findings.push(
+            Finding::new("git.env-tracked", Severity::High, message, location, "").with_help(
+                "Run `git rm --cached` on it, add it to .gitignore, commit an example file with \
+                 placeholders instead (or the file encrypted with sops, dotenvx or git-crypt), \
+                 and rotate every secret it held (it stays in history).",
+            ),
+        );
+    }
 }
 
 fn file_name(path: &str) -> &str {
@@ -82,21 +150,6 @@ fn tracked_finding(path: &str, content: impl FnOnce() -> Option<Vec<u8>>) -> Opt
     let name = file_name(path);
     let lower = name.to_ascii_lowercase();
     let location = Location::whole(LocationKind::File, path);
-    if is_env_file(name) {
-        return Some(
-            Finding::new(
-                "git.env-tracked",
-                Severity::High,
-                format!("environment file `{name}` is tracked by git"),
-                location,
-                "",
-            )
-            .with_help(
-                "Run `git rm --cached` on it, add it to .gitignore, commit an example file with \
-                 placeholders instead, and rotate every secret it held (it stays in history).",
-            ),
-        );
-    }
     let key_name = matches!(
         lower.as_str(),
         "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" | "id_ecdsa_sk" | "id_ed25519_sk"
@@ -142,6 +195,17 @@ fn tracked_finding(path: &str, content: impl FnOnce() -> Option<Vec<u8>>) -> Opt
              keep credentials in the user's home directory or the CI's secret store.",
         )
     })
+}
+
+/// Whether the file at `path` is encrypted (an encrypted env file may be committed; leaving it
+/// out of `.gitignore` is no mistake). Files larger than [`MAX_CONTENT`] are not read.
+fn is_encrypted_on_disk(path: &Path) -> bool {
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_CONTENT);
+    small
+        && std::fs::read(path)
+            .ok()
+            .and_then(|bytes| encrypted::recognise(&bytes))
+            .is_some()
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -202,7 +266,12 @@ fn untracked_env_files(
                 if !ignored && depth < MAX_WALK_DEPTH {
                     stack.push((entry.path(), rela, depth + 1));
                 }
-            } else if kind.is_file() && is_env_file(&name) && !ignored && !tracked.contains(&rela) {
+            } else if kind.is_file()
+                && is_env_file(&name)
+                && !ignored
+                && !tracked.contains(&rela)
+                && !is_encrypted_on_disk(&entry.path())
+            {
                 outcome.findings.push(
                     Finding::new(
                         "git.env-not-ignored",

@@ -102,3 +102,110 @@ fn example_env_files_with_real_looking_values_are_reported() {
     assert_eq!(finding.location.line, Some(2));
     assert!(!format!("{finding:?}").contains("Zq4T8m"));
 }
+
+/// An encrypted env file as its tool wrote it (the fixtures of the env check).
+fn encrypted_fixture(name: &str) -> Vec<u8> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../preflight-env/tests/fixtures/encrypted");
+    std::fs::read(dir.join(name)).expect("fixture exists")
+}
+
+/// Each tool's fixture under an env file name, and the tool a fact must name.
+const ENCRYPTED: &[(&str, &str, &str)] = &[
+    ("git-crypt.bin", ".env", "git-crypt"),
+    ("ansible-vault.txt", ".env.vault", "ansible-vault"),
+    ("age.bin", ".env.age", "age"),
+    ("age-armor.txt", "deploy/.env.age", "age"),
+    ("pgp-armor.txt", ".env.asc", "PGP"),
+    ("pgp.bin", ".env.gpg", "PGP"),
+    ("sops.dotenv", ".env.production", "sops"),
+    ("sops.yaml", ".env.sops.yaml", "sops"),
+    ("sops.json", ".env.sops.json", "sops"),
+    ("sops.ini", ".env.sops.ini", "sops"),
+    ("dotenvx.dotenv", ".env.staging", "dotenvx"),
+    ("sealed-secret.yaml", ".env.sealed.yaml", "SealedSecrets"),
+];
+
+#[test]
+fn tracked_encrypted_env_files_are_facts_not_findings() {
+    let repo = Repo::init();
+    for (fixture, name, _) in ENCRYPTED {
+        repo.write(name, encrypted_fixture(fixture));
+    }
+    repo.commit(&[], "encrypted env files");
+    let outcome = hygiene::check(repo.path()).expect("runs");
+    assert_eq!(codes_at(&repo), []);
+    for (_, name, tool) in ENCRYPTED {
+        let fact = outcome
+            .facts
+            .iter()
+            .find(|f| f.location.path == *name)
+            .unwrap_or_else(|| panic!("{name} has a fact"));
+        assert_eq!(fact.id, "git.env-tracked");
+        assert!(
+            fact.message.contains(&format!("encrypted with {tool} (")),
+            "{}",
+            fact.message
+        );
+    }
+}
+
+#[test]
+fn a_plain_env_file_beside_its_tracked_encrypted_twin_is_still_reported() {
+    let repo = Repo::init();
+    repo.write(".env.production.enc", encrypted_fixture("sops.dotenv"));
+    repo.commit(
+        &[(".env.production", "DATABASE_URL=postgresql://app@db/app\n")],
+        "both",
+    );
+    let outcome = hygiene::check(repo.path()).expect("runs");
+    assert_eq!(
+        codes_at(&repo),
+        [("git.env-tracked".to_string(), ".env.production".to_string())]
+    );
+    assert!(
+        outcome.findings[0]
+            .message
+            .to_string()
+            .contains("beside its encrypted twin `.env.production.enc`"),
+        "{}",
+        outcome.findings[0].message
+    );
+}
+
+#[test]
+fn git_crypt_files_are_judged_by_the_staged_blob_not_the_unlocked_work_tree() {
+    // An unlocked git-crypt repository: the work tree holds the plain text, the index the
+    // blob git-crypt's filter encrypted.
+    let repo = Repo::init();
+    repo.commit(&[("README.md", "app\n")], "start");
+    repo.write(".env", encrypted_fixture("git-crypt.bin"));
+    let blob = repo.git(&["hash-object", "-w", ".env"]);
+    repo.write(".env", "SECRET_KEY=plain-once-unlocked\n");
+    repo.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("100644,{blob},.env"),
+    ]);
+    assert_eq!(codes_at(&repo), []);
+    // The same plain text staged as it is: reported.
+    repo.git(&["add", ".env"]);
+    assert_eq!(
+        codes_at(&repo),
+        [("git.env-tracked".to_string(), ".env".to_string())]
+    );
+}
+
+#[test]
+fn untracked_encrypted_env_files_need_not_be_ignored() {
+    let repo = Repo::init();
+    repo.commit(&[("a.txt", "a\n")], "start");
+    repo.write(".env.production", encrypted_fixture("sops.dotenv"));
+    repo.write(".env.shared", encrypted_fixture("git-crypt.bin"));
+    repo.write(".env.local", "A=1\n");
+    assert_eq!(
+        codes_at(&repo),
+        [("git.env-not-ignored".to_string(), ".env.local".to_string())]
+    );
+}
