@@ -233,8 +233,15 @@ impl Filters {
     }
 
     /// Whether `value` refers to another value by syntax: `${X}`, `$X`, `%(x)s`,
-    /// `os.environ[...]`, `process.env.X`, `{{ x }}`, or a format string (`Bearer %s`).
+    /// `os.environ[...]`, `process.env.X`, `{{ x }}`, or a format string (`Bearer %s`); or
+    /// stands for a value decrypted where it is used: an encrypted value (see
+    /// [`encrypted_by`]), which is never the credential itself.
     pub fn syntax_reference(&self, value: &[u8]) -> Option<DropReason> {
+        if let Some(tool) = encrypted_by(value) {
+            return Some(DropReason::Malformed {
+                problem: format!("a value encrypted by {tool}, not the credential"),
+            });
+        }
         let is_variable = value.first() == Some(&b'$')
             && value
                 .get(1)
@@ -287,6 +294,22 @@ impl Filters {
         }
         shape(body(value)).and_then(reason)
     }
+}
+
+/// The tool that encrypted `value`, when it is an encrypted value: sops
+/// (`ENC[AES256_GCM,data:...]`, possibly cut short by the rule's pattern) or dotenvx
+/// (`encrypted:` and base64).
+pub fn encrypted_by(value: &[u8]) -> Option<&'static str> {
+    if value.starts_with(b"ENC[AES256_GCM,data:") {
+        return Some("sops");
+    }
+    let dotenvx = value.strip_prefix(b"encrypted:").is_some_and(|body| {
+        body.len() >= 16
+            && body.iter().all(|&b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_')
+            })
+    });
+    dotenvx.then_some("dotenvx")
 }
 
 /// Whether `value` holds a bracketed placeholder: `<password>`, `<your-api-key>`,
@@ -1029,6 +1052,39 @@ mod tests {
     fn long_values_are_not_judged_by_shape() {
         let pem_like = format!("MII{}xyz", "A".repeat(200));
         assert_eq!(placeholder(&pem_like), None);
+    }
+
+    #[test]
+    fn encrypted_values_are_never_candidates() {
+        let filters = Filters::default();
+        let sops = b"ENC[AES256_GCM,data:PtCJHg8WkuahH6MUwfm3IJkngKme2nXL,iv:ZjpA6+XUmdUXedJTPYUw6vI58uDQAx6HKIk7xz5Mj9A=,tag:QSPEMYwp0dY2uqwAJDPP1A==,type:str]"; // preflight:allow
+        let cut = &sops[..40];
+        let dotenvx = b"encrypted:boVqm51kgoWj/UhWLKgNdwLPdxJIhXFMZFDRcGzrz4xq8X70CnHaQmDYCh4InpSOZVQxLBttRAji2YSK"; // preflight:allow
+        for value in [&sops[..], cut, &dotenvx[..]] {
+            assert!(
+                matches!(
+                    filters.syntax_reference(value),
+                    Some(DropReason::Malformed { .. })
+                ),
+                "{}",
+                String::from_utf8_lossy(value)
+            );
+        }
+        assert_eq!(encrypted_by(sops), Some("sops"));
+        assert_eq!(encrypted_by(dotenvx), Some("dotenvx"));
+        for value in [
+            &b"ENC[other]"[..],
+            b"encrypted:short",
+            b"encrypted: a sentence",
+            b"ENCRYPTED",
+        ] {
+            assert_eq!(
+                encrypted_by(value),
+                None,
+                "{}",
+                String::from_utf8_lossy(value)
+            );
+        }
     }
 
     #[test]
