@@ -614,24 +614,25 @@ fn readable(
             location.clone(),
             format!("encrypted with {encryption}"),
         ));
-        let what = if encryption.values_only() {
-            "the values"
+        let tool = encryption.tool.name();
+        let message = if !encryption.values_only() {
+            format!(
+                "this env file is encrypted whole with {tool}; its variables and values cannot be judged here"
+            )
+        } else if encryption.is_dotenv() {
+            format!(
+                "the values of this env file are encrypted with {tool}; their shape, placeholders and strength cannot be judged here (the names can: required variables are still checked)"
+            )
         } else {
-            "the whole file"
-        };
-        let judged = if encryption.is_dotenv() {
-            "their shape, placeholders and strength cannot be judged here (the names are: required variables are still checked)"
-        } else {
-            "its variables and values cannot be judged here"
+            format!(
+                "the values of this file are encrypted with {encryption}; they cannot be judged here"
+            )
         };
         outcome.findings.push(
             Finding::new(
                 codes::ENCRYPTED,
                 Severity::Info,
-                format!(
-                    "{what} of this env file are encrypted with {}; {judged}",
-                    encryption.tool.name()
-                ),
+                message,
                 location.clone(),
                 "encrypted",
             )
