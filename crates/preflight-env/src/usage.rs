@@ -6,15 +6,20 @@
 //!
 //! | form | required |
 //! | --- | --- |
-//! | `os.environ["X"]` | yes |
-//! | `os.environ.get("X")`, `os.getenv("X")` | no |
-//! | `env("X")`, `env.str("X")`, `env.bool("X")`, ... (django-environ), `config("X")` (decouple) | unless `default=` is given |
+//! | `os.environ["X"]`, `environ["X"]` | yes, unless the file tests `"X" in os.environ` |
+//! | `os.environ.get("X")`, `os.getenv("X")`, `getenv("X")` | no |
+//! | `env("X")`, `env.str("X")`, `env.bool("X")`, ... (django-environ), `config("X")` (decouple) | unless a default is given; only where `env` is django-environ's and `config` decouple's |
 //! | a field of a pydantic `BaseSettings` class | unless it has a default |
-//! | `process.env.X`, `process.env["X"]` | unless negated with `!` or followed by `??`, `\|\|`, `&&`, `?` or a comparison |
+//! | `process.env.X`, `import.meta.env.X` (and `[...]`) | unless negated with `!` or followed by `??`, `\|\|`, `&&`, `?` or a comparison |
 //!
 //! A read only counts towards what a deployment needs when it is in code that deploys: reads in
-//! tests, test configurations and CI tooling ([`is_test_path`]) and reads of variables the
-//! platform sets itself ([`set_by_platform`]) are kept but never make a variable required.
+//! tests, test configurations and CI tooling ([`is_test_path`]), in project templates
+//! ([`is_template_path`]) and reads of variables the platform sets itself ([`set_by_platform`])
+//! are kept but never make a variable required.
+//!
+//! The same pass collects the places where code names a dotenv file it loads
+//! (`load_dotenv(path)`, `read_env(path)`, pydantic's `env_file=`, dotenv's `config({ path })`,
+//! Vite's `envDir`): see [`Reference`].
 //!
 //! The walk honours `.gitignore` and skips dependency folders; unreadable files become
 //! warnings.
@@ -41,8 +46,8 @@ pub struct Usage {
     pub required: bool,
     /// The form that reads it, such as `os.environ[...]`.
     pub how: &'static str,
-    /// Whether the file is a test, a test configuration, CI tooling or a documentation build
-    /// ([`is_test_path`]).
+    /// Whether the file is a test, a test configuration, CI tooling, a documentation build
+    /// ([`is_test_path`]) or part of a project template ([`is_template_path`]).
     pub test: bool,
     /// The profile the file's name implies ([`profile_of_source`]), such as production for
     /// `settings/production.py`.
@@ -68,6 +73,21 @@ pub struct CodeUsage {
     pub warnings: Vec<Warning>,
     /// Source files read.
     pub files: u64,
+    /// Dotenv files (or, for Vite, directories) the code names as the ones it loads.
+    pub references: Vec<Reference>,
+}
+
+/// A place where code names the dotenv file (or directory of dotenv files) it loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The source file, relative to the root, `/`-separated.
+    pub from: String,
+    /// 1-based line.
+    pub line: u32,
+    /// The path as the code spells it: its string literals joined with `/`.
+    pub path: String,
+    /// Whether `path` names a directory of dotenv files (Vite's `envDir`) rather than one file.
+    pub directory: bool,
 }
 
 impl CodeUsage {
@@ -104,6 +124,26 @@ const TEST_DIRS: &[&str] = &[
     ".buildkite",
 ];
 
+/// Whether a directory name is one of [`TEST_DIRS`], or names tests with a qualifier:
+/// `_integration-test`, `integration_tests`, `test-environments`, `testing`.
+fn is_test_dir(dir: &str) -> bool {
+    if TEST_DIRS.contains(&dir) {
+        return true;
+    }
+    let lower = dir.to_ascii_lowercase();
+    lower
+        .split(['-', '_', '.'])
+        .any(|part| ["test", "tests", "testing", "e2e"].contains(&part))
+}
+
+/// Whether a path lies in a project template: a directory whose name holds a template
+/// expression, such as cookiecutter's `{{cookiecutter.project_slug}}/` or Copier's
+/// `{{ project_name }}/`. Its reads describe the projects it generates, not this one.
+pub fn is_template_path(path: &str) -> bool {
+    path.split('/')
+        .any(|part| part.contains("{{") || part.contains("{%"))
+}
+
 /// Configuration files of test runners, by the name before the extension.
 const TEST_CONFIGS: &[&str] = &[
     "playwright.config",
@@ -128,7 +168,7 @@ pub fn is_test_path(path: &str) -> bool {
     let Some(file) = parts.pop() else {
         return false;
     };
-    if parts.iter().any(|dir| TEST_DIRS.contains(dir)) {
+    if parts.iter().any(|dir| is_test_dir(dir)) {
         return true;
     }
     // A `docs/` directory may be an app of the site (a Django app named `docs`); only the
@@ -232,13 +272,21 @@ fn form(how: &'static str, pattern: &str) -> Form {
 }
 
 static PYTHON: LazyLock<Vec<Form>> = LazyLock::new(|| {
+    // `os.environ[...]` and, after `from os import environ, getenv`, the bare names; a `.`
+    // before them is someone else's attribute.
     vec![
-        form("os.environ[...]", r#"os\.environ\[\s*['"]NAME['"]\s*\]"#),
+        form(
+            "os.environ[...]",
+            r#"(?:\bos\.|(?:^|[^\w.]))environ\[\s*['"]NAME['"]\s*\]"#,
+        ),
         form(
             "os.environ.get(...)",
-            r#"os\.environ\.get\(\s*['"]NAME['"]"#,
+            r#"(?:\bos\.|(?:^|[^\w.]))environ\.get\(\s*['"]NAME['"]"#,
         ),
-        form("os.getenv(...)", r#"os\.getenv\(\s*['"]NAME['"]"#),
+        form(
+            "os.getenv(...)",
+            r#"(?:\bos\.|(?:^|[^\w.]))getenv\(\s*['"]NAME['"]"#,
+        ),
         form(
             "env(...)",
             r#"\benv(?:\.[a-z_]+)?\(\s*['"]NAME['"]\s*(,[^)]*)?\)?"#,
@@ -247,11 +295,34 @@ static PYTHON: LazyLock<Vec<Form>> = LazyLock::new(|| {
     ]
 });
 
-static JAVASCRIPT: LazyLock<Form> = LazyLock::new(|| {
-    form(
-        "process.env",
-        r#"(!\s*)?process\.env(?:\.NAME|\[\s*['"]NAME['"]\s*\])(\s*(?:\?\?|\|\||&&|[!=]==?|\?(?:[^.?]|$)))?"#,
+/// `"X" in os.environ`, `'X' not in environ`: the code tests whether X is set.
+static MEMBERSHIP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&r#"['"]NAME['"]\s+(?:not\s+)?in\s+(?:os\.)?environ\b"#.replace("NAME", NAME))
+        .expect("membership pattern is valid")
+});
+
+/// Where `env` is django-environ's (whose reads without a default fail): the module imports
+/// `environ`, imports `env` by name, or star-imports a sibling settings module that may define
+/// it. Other helpers named `env` (Sentry's takes a default of `""`) are optional reads.
+static ENVIRON_ENV: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^\s*(?:import\s+(?:[\w.]+\s*,\s*)*environ\b|from\s+environ\s+import|from\s+\S+\s+import\s+(?:.*[\s,(])?env\b|from\s+\.\S*\s+import\s+\*)",
     )
+    .expect("environ pattern is valid")
+});
+
+/// What `import.meta.env` holds that Vite sets itself, never from a dotenv file.
+const VITE_BUILTINS: &[&str] = &["MODE", "DEV", "PROD", "SSR", "BASE_URL"];
+
+static JAVASCRIPT: LazyLock<Vec<Form>> = LazyLock::new(|| {
+    let tail = r#"(?:\.NAME|\[\s*['"]NAME['"]\s*\])(\s*(?:\?\?|\|\||&&|[!=]==?|\?(?:[^.?]|$)))?"#;
+    vec![
+        form("process.env", &format!(r"(!\s*)?process\.env{tail}")),
+        form(
+            "import.meta.env",
+            &format!(r"(!\s*)?import\.meta\.env{tail}"),
+        ),
+    ]
 });
 
 static CLASS: LazyLock<Regex> = LazyLock::new(|| {
@@ -312,6 +383,9 @@ pub fn scan(root: &Path) -> CodeUsage {
                 if language == Language::Python && text.contains("django") {
                     usage.django = true;
                 }
+                usage
+                    .references
+                    .extend(references_in(&text, &relative, language));
                 for found in scan_source(&text, &relative, language) {
                     usage
                         .vars
@@ -339,8 +413,14 @@ pub enum Language {
 
 /// The variable reads in one source text.
 pub fn scan_source(text: &str, path: &str, language: Language) -> Vec<Usage> {
-    let test = is_test_path(path);
+    let test = is_test_path(path) || is_template_path(path);
     let profile = profile_of_source(path);
+    let environ_env = ENVIRON_ENV.is_match(text);
+    let decouple = text.contains("decouple");
+    let tested: Vec<&str> = MEMBERSHIP
+        .captures_iter(text)
+        .filter_map(|caps| caps.get(1).map(|m| m.as_str()))
+        .collect();
     let mut found = Vec::new();
     let mut settings: Option<SettingsClass> = None;
     // Python blocks (indent, names) whose `if` condition reads the names: inside, a read of
@@ -360,11 +440,15 @@ pub fn scan_source(text: &str, path: &str, language: Language) -> Vec<Usage> {
         let mut reads = Vec::new();
         match language {
             Language::JavaScript => {
-                for caps in JAVASCRIPT.regex.captures_iter(line) {
-                    let name = caps.get(2).or_else(|| caps.get(3)).map(|m| m.as_str());
-                    if let Some(name) = name {
-                        let tested = caps.get(1).is_some() || caps.get(4).is_some();
-                        reads.push(at(name, !tested, JAVASCRIPT.how));
+                for form in JAVASCRIPT.iter() {
+                    for caps in form.regex.captures_iter(line) {
+                        let name = caps.get(2).or_else(|| caps.get(3)).map(|m| m.as_str());
+                        if let Some(name) = name {
+                            let tested = caps.get(1).is_some() || caps.get(4).is_some();
+                            let builtin =
+                                form.how == "import.meta.env" && VITE_BUILTINS.contains(&name);
+                            reads.push(at(name, !tested && !builtin, form.how));
+                        }
                     }
                 }
             }
@@ -380,11 +464,11 @@ pub fn scan_source(text: &str, path: &str, language: Language) -> Vec<Usage> {
                         if form.how == "os.environ[...]" && is_assignment(&line[whole.end..]) {
                             continue;
                         }
+                        let no_default = || !caps.get(2).is_some_and(|m| has_default(m.as_str()));
                         let required = match form.how {
-                            "os.environ[...]" => true,
-                            "env(...)" | "config(...)" => {
-                                !caps.get(2).is_some_and(|m| has_default(m.as_str()))
-                            }
+                            "os.environ[...]" => !tested.contains(&&caps[1]),
+                            "env(...)" => environ_env && no_default(),
+                            "config(...)" => decouple && no_default(),
                             _ => false,
                         };
                         reads.push(at(&caps[1], required, form.how));
@@ -416,6 +500,82 @@ pub fn scan_source(text: &str, path: &str, language: Language) -> Vec<Usage> {
     }
     if let Some(class) = settings.take() {
         class.finish(&mut found);
+    }
+    found
+}
+
+/// Calls that load a dotenv file, with what the rest of the line holds: Python's
+/// `load_dotenv(...)`, `dotenv_values(...)`, `find_dotenv(...)`, django-environ's
+/// `read_env(...)`, pydantic's `env_file=`; JavaScript's dotenv `config({ path })` and Node's
+/// `loadEnvFile(...)`.
+static LOADS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:load_dotenv|dotenv_values|find_dotenv|read_env|loadEnvFile)\s*\((.*)|\b_?env_file\s*[=:]\s*(.*)|\bconfig\(\s*\{[^}]*?\bpath\s*:(.*)",
+    )
+    .expect("load pattern is valid")
+});
+
+/// Vite's `envDir: '../'` in a `vite.config.*`.
+static ENV_DIR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\benvDir\s*:(.*)").expect("envDir pattern is valid"));
+
+/// A string literal, with the text before it on the line.
+static LITERAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(\w+\s*=\s*)?(?:"([^"\n]*)"|'([^'\n]*)')"#).expect("literal pattern is valid")
+});
+
+/// The dotenv files (or Vite's directory of them) that one source names as those it loads.
+/// A path is the call's string literals joined with `/` (`os.path.join(BASE_DIR, ".envs",
+/// ".local")`, `BASE_DIR / ".env"`), leaving out keyword arguments other than the path's own
+/// (`encoding="utf-8"`); a call without a literal names no file.
+pub fn references_in(text: &str, path: &str, language: Language) -> Vec<Reference> {
+    let vite = language == Language::JavaScript
+        && path
+            .rsplit('/')
+            .next()
+            .is_some_and(|file| file.starts_with("vite.config."));
+    let mut found = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line_number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') || trimmed.starts_with("//") {
+            continue;
+        }
+        // pydantic's `env_file=(".env", ".env.prod")` lists files; a call's literals are the
+        // parts of one path.
+        let (args, directory, list) = if let Some(caps) = LOADS.captures(line) {
+            let args = caps.get(1).or(caps.get(2)).or(caps.get(3));
+            (args.map(|m| m.as_str()), false, caps.get(2).is_some())
+        } else if vite && let Some(caps) = ENV_DIR.captures(line) {
+            (caps.get(1).map(|m| m.as_str()), true, false)
+        } else {
+            continue;
+        };
+        let Some(args) = args else { continue };
+        let parts: Vec<&str> = LITERAL
+            .captures_iter(args)
+            .filter(|caps| {
+                caps.get(1).is_none_or(|keyword| {
+                    let keyword = keyword.as_str().trim_end_matches([' ', '=']).trim();
+                    ["dotenv_path", "path", "env_file", "_env_file"].contains(&keyword)
+                })
+            })
+            .filter_map(|caps| caps.get(2).or(caps.get(3)).map(|m| m.as_str()))
+            .filter(|part| !part.is_empty())
+            .collect();
+        let paths = if list {
+            parts.iter().map(|p| p.to_string()).collect()
+        } else if parts.is_empty() {
+            Vec::new()
+        } else {
+            vec![parts.join("/")]
+        };
+        found.extend(paths.into_iter().map(|target| Reference {
+            from: path.to_string(),
+            line: line_number,
+            path: target,
+            directory,
+        }));
     }
     found
 }
@@ -517,7 +677,7 @@ fn settings_line(
                     line: number,
                     required,
                     how,
-                    test: is_test_path(path),
+                    test: is_test_path(path) || is_template_path(path),
                     profile: profile_of_source(path),
                 });
             }
@@ -549,7 +709,8 @@ mod tests {
 
     #[test]
     fn reads_python_forms() {
-        let text = r#"import os
+        let text = r#"import os, environ
+from decouple import config
 DB = os.environ["DATABASE_URL"]
 KEY = os.environ.get('OPENAI_API_KEY')
 T = os.getenv("XERO_TENANT_ID", "x")
@@ -561,15 +722,123 @@ S = config('STRIPE_SECRET_KEY')
         assert_eq!(
             names(&scan_source(text, "settings.py", Language::Python)),
             [
-                ("DATABASE_URL", 2, true),
-                ("OPENAI_API_KEY", 3, false),
-                ("XERO_TENANT_ID", 4, false),
-                ("SECRET_KEY", 5, true),
-                ("DEBUG", 6, false),
-                ("ALLOWED_HOSTS", 7, true),
-                ("STRIPE_SECRET_KEY", 8, true),
+                ("DATABASE_URL", 3, true),
+                ("OPENAI_API_KEY", 4, false),
+                ("XERO_TENANT_ID", 5, false),
+                ("SECRET_KEY", 6, true),
+                ("DEBUG", 7, false),
+                ("ALLOWED_HOSTS", 8, true),
+                ("STRIPE_SECRET_KEY", 9, true),
             ]
         );
+    }
+
+    #[test]
+    fn env_and_config_are_required_only_from_the_libraries_that_fail() {
+        // Sentry's settings star-import a module outside the project whose `env` defaults to
+        // an empty string; `app.config(...)` is someone else's config.
+        let text = "from sentry.conf.server import *\n\nADDR = env(\"SENTRY_STATSD_ADDR\")\nX = config(\"FLAG\")\n";
+        assert_eq!(
+            names(&scan_source(
+                text,
+                "sentry/sentry.conf.py",
+                Language::Python
+            )),
+            [("SENTRY_STATSD_ADDR", 3, false), ("FLAG", 4, false)]
+        );
+        for header in [
+            "import environ\n",
+            "from .base import *\n",
+            "from config.settings.base import env\n",
+            "from .base import APPS_DIR, env\n",
+        ] {
+            let text = format!("{header}KEY = env(\"MAILGUN_API_KEY\")\n");
+            let found = scan_source(&text, "config/settings/production.py", Language::Python);
+            assert!(found[0].required, "{header}");
+        }
+    }
+
+    #[test]
+    fn bare_environ_reads_and_membership_tests() {
+        let text = r#"from os import environ, getenv
+A = environ["API_TOKEN"]
+B = getenv("HOST_NAME")
+C = environ.get("MODE")
+D = settings.environ["NOT_A_READ"]
+HEADER = (
+    tuple(json.loads(os.environ["PROXY_SSL_HEADER"]))
+    if "PROXY_SSL_HEADER" in os.environ
+    else None
+)
+"#;
+        assert_eq!(
+            names(&scan_source(text, "app/settings.py", Language::Python)),
+            [
+                ("API_TOKEN", 2, true),
+                ("HOST_NAME", 3, false),
+                ("MODE", 4, false),
+                ("PROXY_SSL_HEADER", 7, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_vite_import_meta_env() {
+        let text = "const api = import.meta.env.VITE_API_URL\nconst s = import.meta.env.VITE_SENTRY_DSN || \"\"\nconst m = import.meta.env['VITE_MAP_KEY'] ?? 'none'\nif (import.meta.env.DEV) {}\nconst base = import.meta.env.BASE_URL\n";
+        assert_eq!(
+            names(&scan_source(
+                text,
+                "frontend/src/main.ts",
+                Language::JavaScript
+            )),
+            [
+                ("VITE_API_URL", 1, true),
+                ("VITE_SENTRY_DSN", 2, false),
+                ("VITE_MAP_KEY", 3, false),
+                ("DEV", 4, true),
+                ("BASE_URL", 5, false),
+            ]
+            .map(|(n, l, r)| (n, l, r && n != "DEV"))
+        );
+    }
+
+    #[test]
+    fn finds_the_dotenv_files_code_loads() {
+        let python = r#"from dotenv import load_dotenv
+load_dotenv(os.path.join(basedir, ".env"))
+load_dotenv(dotenv_path=BASE_DIR / ".envs" / ".local", encoding="utf-8")
+env.read_env(str(ROOT_DIR / ".env.production"))
+load_dotenv()
+# load_dotenv(".env.old")
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=("../.env", "../.env.prod"), extra="ignore")
+"#;
+        let found: Vec<(String, u32, bool)> =
+            references_in(python, "app/config.py", Language::Python)
+                .into_iter()
+                .map(|r| (r.path, r.line, r.directory))
+                .collect();
+        assert_eq!(
+            found,
+            [
+                (".env".to_string(), 2, false),
+                (".envs/.local".to_string(), 3, false),
+                (".env.production".to_string(), 4, false),
+                ("../.env".to_string(), 8, false),
+                ("../.env.prod".to_string(), 8, false),
+            ]
+        );
+        let js = "require('dotenv').config({ path: '../../.env' })\nexport default defineConfig({ envDir: '../', plugins: [] })\n";
+        let found: Vec<(String, bool)> =
+            references_in(js, "web/vite.config.ts", Language::JavaScript)
+                .into_iter()
+                .map(|r| (r.path, r.directory))
+                .collect();
+        assert_eq!(
+            found,
+            [("../../.env".to_string(), false), ("../".to_string(), true)]
+        );
+        assert!(references_in(js, "web/src/app.ts", Language::JavaScript).len() == 1);
     }
 
     #[test]
@@ -690,7 +959,7 @@ settings = Settings()
 
     #[test]
     fn guarded_reads_defaults_and_writes_are_not_requirements() {
-        let text = r#"import os
+        let text = r#"import environ
 DEBUG = env.bool("DJANGO_DEBUG", False)
 PORTS = env.int("WORKERS", cast=int)
 if os.getenv("DATABASE_URL", default=None):
