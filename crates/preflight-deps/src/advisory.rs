@@ -52,7 +52,7 @@ impl Advisory {
             return Vec::new();
         }
         let summary = summary(record);
-        let mut out = Vec::new();
+        let mut out: Vec<(Ecosystem, String, Advisory)> = Vec::new();
         for affected in record.affected() {
             let Some(package) = &affected.package else {
                 continue;
@@ -72,14 +72,26 @@ impl Advisory {
                 .and_then(|d| d.get("informational"))
                 .and_then(|i| i.as_str())
                 .map(str::to_string);
+            let name = ecosystem.normalize(&package.name);
+            let severity = severity(record, affected);
+            // A record may list one package several times (one range each): one advisory.
+            if let Some((_, _, same)) = out
+                .iter_mut()
+                .find(|(e, n, _)| *e == ecosystem && *n == name)
+            {
+                same.ranges.extend(ranges);
+                same.versions.extend(affected.versions.iter().cloned());
+                same.severity = same.severity.max(severity);
+                continue;
+            }
             out.push((
                 ecosystem,
-                ecosystem.normalize(&package.name),
+                name,
                 Advisory {
                     id: record.id.clone(),
                     aliases: record.aliases.clone(),
                     summary: summary.clone(),
-                    severity: severity(record, affected),
+                    severity,
                     informational,
                     ranges,
                     versions: affected.versions.clone(),
@@ -208,6 +220,20 @@ mod tests {
         let other =
             record(r#"{"id":"B","affected":[{"package":{"ecosystem":"Debian:12","name":"x"}}]}"#);
         assert!(Advisory::from_record(&other).is_empty());
+    }
+
+    #[test]
+    fn a_package_listed_twice_in_one_record_is_one_advisory() {
+        let r = record(
+            r#"{"id":"GHSA-xvch-5gv4-984h","affected":[
+            {"package":{"ecosystem":"npm","name":"minimist"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"1.0.0"},{"fixed":"1.2.6"}]}]},
+            {"package":{"ecosystem":"npm","name":"minimist"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"0.2.4"}]}]},
+            {"package":{"ecosystem":"npm","name":"other"},"versions":["1.0.0"]}]}"#,
+        );
+        let packages = Advisory::from_record(&r);
+        assert_eq!(packages.len(), 2);
+        assert_eq!(packages[0].2.ranges.len(), 2);
+        assert_eq!(packages[1].2.versions, ["1.0.0"]);
     }
 
     #[test]

@@ -8,4 +8,15 @@ pub mod version;
 
 pub use ecosystem::Ecosystem;
 pub use version::Version;
+pub mod audit;
+pub mod cache;
+pub mod codes;
+pub mod db;
+pub mod index;
 pub mod lockfile;
+pub mod update;
+
+pub use codes::CODES;
+pub mod check;
+
+pub use check::{DbSource, DepsCheck};

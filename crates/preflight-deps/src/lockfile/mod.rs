@@ -21,7 +21,7 @@ use crate::Ecosystem;
 const MAX_BYTES: u64 = 128 * 1024 * 1024;
 
 /// The formats read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     /// `requirements*.txt` and the files it includes.
     Requirements,

@@ -1,0 +1,264 @@
+//! Packages matched against the index: one finding per vulnerable package version, with the
+//! advisories that share an alias merged into one and the lowest version that fixes them all.
+
+use std::collections::{BTreeSet, HashMap};
+
+use preflight_findings::{Finding, Location, Severity};
+
+use crate::advisory::Advisory;
+use crate::codes;
+use crate::index::{Index, IndexError};
+use crate::lockfile::Package;
+use crate::matcher;
+use crate::{Ecosystem, Version};
+
+/// How many lockfile packages were matched, and how many could not be (not an index version).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// Packages whose version was matched against the advisories.
+    pub audited: usize,
+    /// Packages whose version is not one the ecosystem can order (a URL, a git reference).
+    pub unversioned: usize,
+}
+
+/// One vulnerability: the advisories that name it (sharing an id or alias), merged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vulnerability {
+    /// Every id and alias, the advisories' own ids first.
+    pub ids: Vec<String>,
+    /// The summary of the first advisory that has one.
+    pub summary: String,
+    /// The highest severity of the merged advisories.
+    pub severity: Severity,
+    /// RustSec's informational kind when every merged advisory is one.
+    pub informational: Option<String>,
+}
+
+/// What applies to one package version.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// The package as the lockfile has it.
+    pub package: Package,
+    /// The vulnerabilities, most severe first.
+    pub vulnerabilities: Vec<Vulnerability>,
+    /// The lowest version that fixes them all, when one is known.
+    pub fixed: Option<String>,
+}
+
+/// Matches `packages` against `index`.
+pub fn audit(index: &Index, packages: &[Package]) -> Result<(Vec<Hit>, Tally), IndexError> {
+    let mut tally = Tally::default();
+    let mut by_package: HashMap<(Ecosystem, String), Vec<Advisory>> = HashMap::new();
+    let mut hits = Vec::new();
+    for package in packages {
+        let Some(version) = Version::parse(package.ecosystem, &package.version) else {
+            tally.unversioned += 1;
+            continue;
+        };
+        tally.audited += 1;
+        let key = (
+            package.ecosystem,
+            package.ecosystem.normalize(&package.name),
+        );
+        if !by_package.contains_key(&key) {
+            let advisories = index.lookup(key.0, &key.1)?;
+            by_package.insert(key.clone(), advisories);
+        }
+        let applying: Vec<&Advisory> = by_package[&key]
+            .iter()
+            .filter(|a| matcher::affects(a, package.ecosystem, &version))
+            .collect();
+        if applying.is_empty() {
+            continue;
+        }
+        hits.push(Hit {
+            package: package.clone(),
+            fixed: matcher::lowest_fix(&applying, package.ecosystem, &version),
+            vulnerabilities: merge(&applying),
+        });
+    }
+    Ok((hits, tally))
+}
+
+/// Groups advisories that share an id or alias (transitively), each group one vulnerability.
+fn merge(advisories: &[&Advisory]) -> Vec<Vulnerability> {
+    let mut groups: Vec<(BTreeSet<String>, Vec<&Advisory>)> = Vec::new();
+    for advisory in advisories {
+        let names: BTreeSet<String> = std::iter::once(advisory.id.clone())
+            .chain(advisory.aliases.iter().cloned())
+            .collect();
+        let mut merged = (names, vec![*advisory]);
+        let mut rest = Vec::new();
+        for group in groups {
+            if group.0.is_disjoint(&merged.0) {
+                rest.push(group);
+            } else {
+                merged.0.extend(group.0);
+                merged.1.extend(group.1);
+            }
+        }
+        rest.push(merged);
+        groups = rest;
+    }
+    let mut out: Vec<Vulnerability> = groups
+        .into_iter()
+        .map(|(names, members)| {
+            let mut ids: Vec<String> = members.iter().map(|a| a.id.clone()).collect();
+            ids.sort_by_key(|id| rank(id));
+            ids.dedup();
+            let mut aliases: Vec<String> = names.into_iter().filter(|n| !ids.contains(n)).collect();
+            aliases.sort_by_key(|id| rank(id));
+            ids.extend(aliases);
+            Vulnerability {
+                summary: members
+                    .iter()
+                    .map(|a| a.summary.as_str())
+                    .find(|s| !s.is_empty())
+                    .unwrap_or("")
+                    .to_string(),
+                severity: members
+                    .iter()
+                    .map(|a| severity_of(a))
+                    .max()
+                    .unwrap_or(Severity::Medium),
+                informational: members
+                    .iter()
+                    .map(|a| a.informational.clone())
+                    .reduce(|a, b| if a == b { a } else { None })
+                    .flatten(),
+                ids,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.ids.cmp(&b.ids)));
+    out
+}
+
+/// An informational notice (a crate left unmaintained, an unsound API) is not a vulnerability:
+/// it is reported low unless a CVSS vector says more.
+fn severity_of(advisory: &Advisory) -> Severity {
+    match advisory.informational {
+        Some(_) => advisory.severity.min(Severity::Low),
+        None => advisory.severity,
+    }
+}
+
+/// The order ids are listed in: the databases' own ids, then GHSA, then CVE and the rest.
+fn rank(id: &str) -> (u8, String) {
+    let order = match id.split('-').next().unwrap_or("") {
+        "PYSEC" | "RUSTSEC" => 0,
+        "GHSA" => 1,
+        "CVE" => 2,
+        _ => 3,
+    };
+    (order, id.to_string())
+}
+
+impl Hit {
+    /// Every id and alias, in report order, each once.
+    pub fn ids(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for id in self.vulnerabilities.iter().flat_map(|v| &v.ids) {
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+        out
+    }
+
+    /// The finding.
+    pub fn finding(&self) -> Finding {
+        let p = &self.package;
+        let count = self.vulnerabilities.len();
+        let worst = &self.vulnerabilities[0];
+        let kind = match &worst.informational {
+            Some(kind) if count == 1 => format!("an advisory ({kind})"),
+            _ if count == 1 => "a known vulnerability".to_string(),
+            _ => format!("{count} known vulnerabilities"),
+        };
+        let listed: Vec<String> = self
+            .vulnerabilities
+            .iter()
+            .map(|v| v.ids.join(" / "))
+            .collect();
+        let mut message = format!("{} {} has {kind}: {}", p.name, p.version, listed.join("; "));
+        if !worst.summary.is_empty() {
+            message.push_str(&format!(" ({})", worst.summary));
+        }
+        let help = match &self.fixed {
+            Some(fixed) => format!("upgrade {} {} -> {fixed}", p.name, p.version),
+            None => format!(
+                "no fixed version of {} is known; remove or replace it, or record the accepted risk in the baseline",
+                p.name
+            ),
+        };
+        let ids = self.ids();
+        let mut finding = Finding::new(
+            codes::VULNERABLE,
+            self.vulnerabilities
+                .iter()
+                .map(|v| v.severity)
+                .max()
+                .unwrap_or(Severity::Medium),
+            message,
+            Location::file(p.path.clone(), p.line, 1),
+            &format!("{}:{}@{}", p.ecosystem.osv_name(), p.name, p.version),
+        )
+        .with_help(help)
+        .with_reference(format!("https://osv.dev/vulnerability/{}", worst.ids[0]))
+        .with_detail("ecosystem", p.ecosystem.osv_name())
+        .with_detail("package", p.name.clone())
+        .with_detail("version", p.version.clone())
+        .with_detail("advisories", ids.join(", "));
+        if let Some(fixed) = &self.fixed {
+            finding = finding.with_detail("fixed", fixed.clone());
+        }
+        finding
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::advisory::Event;
+
+    fn advisory(id: &str, aliases: &[&str], severity: Severity, fixed: &str) -> Advisory {
+        Advisory {
+            id: id.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            summary: format!("summary of {id}"),
+            severity,
+            informational: None,
+            ranges: vec![vec![
+                Event::Introduced("0".into()),
+                Event::Fixed(fixed.into()),
+            ]],
+            versions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn advisories_sharing_an_alias_are_one_vulnerability() {
+        let ghsa = advisory("GHSA-aaaa", &["CVE-2024-1"], Severity::High, "3.2.25");
+        let pysec = advisory(
+            "PYSEC-2024-1",
+            &["CVE-2024-1", "GHSA-aaaa"],
+            Severity::Medium,
+            "3.2.25",
+        );
+        let other = advisory("GHSA-bbbb", &["CVE-2024-2"], Severity::Critical, "3.2.20");
+        let merged = merge(&[&ghsa, &pysec, &other]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].ids, ["GHSA-bbbb", "CVE-2024-2"]);
+        assert_eq!(merged[1].ids, ["PYSEC-2024-1", "GHSA-aaaa", "CVE-2024-1"]);
+        assert_eq!(merged[1].severity, Severity::High);
+    }
+
+    #[test]
+    fn a_chain_of_aliases_joins_groups_seen_apart() {
+        let a = advisory("GHSA-a", &["CVE-1"], Severity::Low, "1");
+        let b = advisory("GHSA-b", &["CVE-2"], Severity::Low, "1");
+        let c = advisory("PYSEC-c", &["CVE-1", "CVE-2"], Severity::Low, "1");
+        assert_eq!(merge(&[&a, &b, &c]).len(), 1);
+    }
+}
