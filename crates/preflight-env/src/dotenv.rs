@@ -840,6 +840,46 @@ mod tests {
     }
 
     #[test]
+    fn binary_data_is_told_from_text_with_a_few_bad_bytes() {
+        // UTF-16 (a BOM and a NUL after each ASCII byte) is binary to a dotenv reader.
+        assert_eq!(
+            binary_kind(b"\xff\xfeA\0=\x001\0").as_deref(),
+            Some("binary data")
+        );
+        assert_eq!(
+            binary_kind(b"%PDF-1.7\n\0\0").as_deref(),
+            Some("binary data (application/pdf)")
+        );
+        // Latin-1 accents on one line of many: text, reported line by line.
+        assert_eq!(binary_kind(b"CITY=M\xfcnchen\nA=1\nB=2\nC=3\nD=4\n"), None);
+        assert_eq!(binary_kind(b""), None);
+        assert_eq!(invalid_utf8_bytes(b"ok\xff\xfeok\xe2\x82"), 2);
+    }
+
+    #[test]
+    fn mostly_unparsable_text_is_named_and_mostly_good_text_is_not() {
+        let kind = |text: &str| foreign_kind(text.as_bytes(), &parse(text.as_bytes()));
+        assert_eq!(
+            kind("[app]\nname = web\n[db]\nhost = db\n[cache]\n[log]\nlevel = info\n"),
+            Some("INI")
+        );
+        assert_eq!(
+            kind("#!/bin/sh\necho a\necho b\necho c\n"),
+            Some("a script")
+        );
+        assert_eq!(
+            kind("<html>\n<body>\n<p>x</p>\n</body>\n"),
+            Some("XML or HTML")
+        );
+        assert_eq!(
+            kind("Dear team,\nplease find the keys\nin the vault\nthanks\n"),
+            Some("text that is not dotenv")
+        );
+        assert_eq!(kind("A=1\nB=2\noops\nC=3\nnope\nD=4\nbad\n"), None);
+        assert_eq!(kind("one\ntwo\n"), None);
+    }
+
+    #[test]
     fn debug_never_shows_values() {
         let doc = parse(b"SECRET=hunter2hunter2\n");
         assert!(!format!("{doc:?}").contains("hunter2"));

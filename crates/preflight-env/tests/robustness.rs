@@ -2,7 +2,7 @@
 //! line inside the input. (The fuzz targets in `fuzz/` explore further with coverage guidance;
 //! this runs in every `cargo test`.)
 
-use preflight_env::{dotenv, parse_policy};
+use preflight_env::{dotenv, encrypted, parse_policy};
 
 /// A small deterministic generator so failures reproduce.
 struct XorShift(u64);
@@ -45,6 +45,10 @@ fn mutate(rng: &mut XorShift, seed: &[u8]) -> Vec<u8> {
 
 fn check_dotenv(data: &[u8]) {
     let document = dotenv::parse(data);
+    // Recognising encryption and telling binary or foreign files never panics either.
+    let _ = encrypted::recognise(data);
+    let _ = dotenv::binary_kind(data);
+    let _ = dotenv::foreign_kind(data, &document);
     let lines = data.split(|&b| b == b'\n').count() as u32;
     for problem in &document.problems {
         assert!(
@@ -76,6 +80,33 @@ fn dotenv_parser_survives_random_and_mutated_bytes() {
             .collect();
         check_dotenv(&random);
         check_dotenv(&mutate(&mut rng, DOTENV_SEED));
+    }
+}
+
+/// The start of each encrypted format: truncated and mutated, none may panic.
+const ENCRYPTED_SEEDS: &[&[u8]] = &[
+    b"\0GITCRYPT\0\x01",
+    b"$ANSIBLE_VAULT;1.1;AES256\n6162\n",
+    b"age-encryption.org/v1\n-> X25519 a\n",
+    b"-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n",
+    b"-----BEGIN PGP MESSAGE-----\n\njA0E\n",
+    b"\x8c\x0d\x04\x09\x03\x02",
+    b"\xc1\xc0\x03\x01",
+    b"A=ENC[AES256_GCM,data:QQ==,iv:QQ==,tag:QQ==,type:str]\nsops_mac=ENC[x]\nsops_version=3\n",
+    b"{\n\t\"sops\": {\n\t\t\"mac\": \"ENC[\",\n\t\t\"version\": \"3\"\n\t}\n}",
+    b"DOTENV_PUBLIC_KEY=\"02ab\"\nA=encrypted:QUJD\n",
+    b"kind: SealedSecret\nspec:\n  encryptedData:\n    A: AgB\n",
+];
+
+#[test]
+fn encryption_is_recognised_safely_in_mutated_files() {
+    let mut rng = XorShift(0xd1b5_4a32_d192_ed03);
+    for _ in 0..300 {
+        for seed in ENCRYPTED_SEEDS {
+            check_dotenv(&mutate(&mut rng, seed));
+            let cut = rng.below(seed.len() + 1);
+            check_dotenv(&seed[..cut]);
+        }
     }
 }
 
