@@ -609,88 +609,107 @@ fn readable(
 ) -> Option<Document> {
     let location = Location::whole(LocationKind::File, shown);
     if let Some(encryption) = encryption {
-        outcome.facts.push(Fact::new(
-            "env",
-            location.clone(),
-            format!("encrypted with {encryption}"),
-        ));
-        let tool = encryption.tool.name();
-        let message = if !encryption.values_only() {
-            format!(
-                "this env file is encrypted whole with {tool}; its variables and values cannot be judged here"
-            )
-        } else if encryption.is_dotenv() {
-            format!(
-                "the values of this env file are encrypted with {tool}; their shape, placeholders and strength cannot be judged here (the names can: required variables are still checked)"
-            )
-        } else {
-            format!(
-                "the values of this file are encrypted with {encryption}; they cannot be judged here"
-            )
-        };
-        outcome.findings.push(
-            Finding::new(
-                codes::ENCRYPTED,
-                Severity::Info,
-                message,
-                location.clone(),
-                "encrypted",
-            )
-            .with_help(
-                "judge the values where they are decrypted: run `preflight env --from-env` in the deploy step, after the secrets are loaded into the environment",
-            )
-            .with_detail("encryption", encryption.to_string())
-            .with_detail("profile", profile.as_str()),
-        );
-        if !encryption.is_dotenv() {
-            return None;
-        }
-        let mut document = dotenv::parse(bytes);
-        document.entries.retain(|e| !encryption.is_metadata(&e.key));
-        document.problems.retain(|p| {
-            p.key
-                .as_deref()
-                .is_none_or(|key| !encryption.is_metadata(key))
-        });
-        return Some(document);
+        return encrypted_document(bytes, encryption, location, profile, outcome);
     }
-    let (document, kind) = match dotenv::binary_kind(bytes) {
-        Some(kind) => (None, kind),
+    let kind = match dotenv::binary_kind(bytes) {
+        Some(kind) => kind,
         None => {
             let document = dotenv::parse(bytes);
             match dotenv::foreign_kind(bytes, &document) {
-                Some(kind) => (None, kind.to_string()),
-                None => (Some(document), String::new()),
+                Some(kind) => kind.to_string(),
+                None => return Some(document),
             }
         }
     };
-    if document.is_none() {
-        outcome.findings.push(
-            Finding::new(
-                codes::NOT_DOTENV,
-                grade(profile, severity_of(codes::NOT_DOTENV)),
-                format!(
-                    "this file is named like an env file but is not dotenv: it looks like {kind}; its lines were not checked one by one"
-                ),
-                location,
-                "not-dotenv",
-            )
-            .with_help(
-                "rename the file if it is something else, or restore it if it was overwritten; env files hold NAME=value lines",
-            )
-            .with_detail("looks_like", kind)
-            .with_detail("profile", profile.as_str()),
-        );
+    outcome.findings.push(
+        Finding::new(
+            codes::NOT_DOTENV,
+            grade(profile, severity_of(codes::NOT_DOTENV)),
+            format!(
+                "this file is named like an env file but is not dotenv: it looks like {kind}; its lines were not checked one by one"
+            ),
+            location,
+            "not-dotenv",
+        )
+        .with_help(
+            "rename the file if it is something else, or restore it if it was overwritten; env files hold NAME=value lines",
+        )
+        .with_detail("looks_like", kind)
+        .with_detail("profile", profile.as_str()),
+    );
+    None
+}
+
+/// The document of an encrypted file, after its fact and its `info` finding are recorded in
+/// `outcome`: the names of a dotenv file whose values alone are encrypted, its tool's metadata
+/// left out; `None` for any other encrypted file.
+fn encrypted_document(
+    bytes: &[u8],
+    encryption: Encryption,
+    location: Location,
+    profile: Profile,
+    outcome: &mut Outcome,
+) -> Option<Document> {
+    outcome.facts.push(Fact::new(
+        "env",
+        location.clone(),
+        format!("encrypted with {encryption}"),
+    ));
+    let tool = encryption.tool.name();
+    let message = if !encryption.values_only() {
+        format!(
+            "this env file is encrypted whole with {tool}; its variables and values cannot be judged here"
+        )
+    } else if encryption.is_dotenv() {
+        format!(
+            "the values of this env file are encrypted with {tool}; their shape, placeholders and strength cannot be judged here (the names can: required variables are still checked)"
+        )
+    } else {
+        format!(
+            "the values of this file are encrypted with {encryption}; they cannot be judged here"
+        )
+    };
+    outcome.findings.push(
+        Finding::new(
+            codes::ENCRYPTED,
+            Severity::Info,
+            message,
+            location.clone(),
+            "encrypted",
+        )
+        .with_help(
+            "judge the values where they are decrypted: run `preflight env --from-env` in the deploy step, after the secrets are loaded into the environment",
+        )
+        .with_detail("encryption", encryption.to_string())
+        .with_detail("profile", profile.as_str()),
+    );
+    if !encryption.is_dotenv() {
+        return None;
     }
-    document
+    let mut document = dotenv::parse(bytes);
+    document.entries.retain(|e| !encryption.is_metadata(&e.key));
+    document.problems.retain(|p| {
+        p.key
+            .as_deref()
+            .is_none_or(|key| !encryption.is_metadata(key))
+    });
+    Some(document)
 }
 
 /// `findings` with each code listed at most [`CAPPED_AFTER`] times: the rest of a code become
 /// one finding for the whole file `shown` that counts them. Returns the findings and how many
 /// were folded into counts.
 fn cap(findings: Vec<Finding>, shown: &str) -> (Vec<Finding>, u64) {
+    /// The findings of one code past the first [`CAPPED_AFTER`].
+    struct Rest {
+        code: String,
+        severity: Severity,
+        first: u32,
+        last: u32,
+        count: u64,
+    }
     let mut kept = Vec::with_capacity(findings.len().min(64));
-    let mut rest: Vec<(String, Severity, u32, u32, u64)> = Vec::new();
+    let mut rests: Vec<Rest> = Vec::new();
     let mut listed: HashMap<String, usize> = HashMap::new();
     for finding in findings {
         let seen = listed.entry(finding.id.clone()).or_default();
@@ -700,31 +719,38 @@ fn cap(findings: Vec<Finding>, shown: &str) -> (Vec<Finding>, u64) {
             continue;
         }
         let line = finding.location.line.unwrap_or(0);
-        match rest.iter_mut().find(|r| r.0 == finding.id) {
-            Some(r) => {
-                r.1 = r.1.max(finding.severity);
-                r.2 = r.2.min(line);
-                r.3 = r.3.max(line);
-                r.4 += 1;
+        match rests.iter_mut().find(|r| r.code == finding.id) {
+            Some(rest) => {
+                rest.severity = rest.severity.max(finding.severity);
+                rest.first = rest.first.min(line);
+                rest.last = rest.last.max(line);
+                rest.count += 1;
             }
-            None => rest.push((finding.id.clone(), finding.severity, line, line, 1)),
+            None => rests.push(Rest {
+                code: finding.id,
+                severity: finding.severity,
+                first: line,
+                last: line,
+                count: 1,
+            }),
         }
     }
     let mut capped = 0;
-    for (code, severity, first, last, count) in rest {
-        capped += count;
+    for rest in rests {
+        capped += rest.count;
         kept.push(
             Finding::new(
-                code.clone(),
-                severity,
+                rest.code,
+                rest.severity,
                 format!(
-                    "{count} more lines have this problem (lines {first} to {last}); only the first {CAPPED_AFTER} are listed one by one"
+                    "{} more lines have this problem (lines {} to {}); only the first {CAPPED_AFTER} are listed one by one",
+                    rest.count, rest.first, rest.last
                 ),
                 Location::whole(LocationKind::File, shown),
                 "capped",
             )
             .with_help("fix the lines listed, then run the check again to see the rest")
-            .with_detail("capped", count.to_string()),
+            .with_detail("capped", rest.count.to_string()),
         );
     }
     (kept, capped)
