@@ -5,7 +5,8 @@
 //! recommend. Such a file is recognised by the marks each tool writes, never by its name:
 //! - whole files: git-crypt's `\0GITCRYPT\0` header, ansible-vault's `$ANSIBLE_VAULT;` first
 //!   line, age's `age-encryption.org/v1` header or its armour, PGP armour and binary OpenPGP
-//!   messages (an encrypted session key packet first);
+//!   messages (an encrypted session key packet first), dotenv-vault's `.env.vault` (nothing but
+//!   `DOTENV_VAULT_*` values);
 //! - value by value, names in clear text: sops in its dotenv, YAML, JSON and INI forms (its
 //!   `sops` metadata: a MAC and a version), dotenvx (`DOTENV_PUBLIC_KEY*` and `encrypted:`
 //!   values), and Kubernetes SealedSecrets (`kind: SealedSecret` with `encryptedData`).
@@ -32,6 +33,9 @@ pub enum Tool {
     Sops,
     /// dotenvx: each value is `encrypted:...`, the file holds the public key.
     Dotenvx,
+    /// dotenv-vault's `.env.vault`: one `DOTENV_VAULT_<ENVIRONMENT>` value per environment,
+    /// each a whole env file encrypted.
+    DotenvVault,
     /// Kubernetes SealedSecrets: the values under `encryptedData` are sealed.
     SealedSecrets,
 }
@@ -46,6 +50,7 @@ impl Tool {
             Tool::Pgp => "PGP",
             Tool::Sops => "sops",
             Tool::Dotenvx => "dotenvx",
+            Tool::DotenvVault => "dotenv-vault",
             Tool::SealedSecrets => "SealedSecrets",
         }
     }
@@ -150,6 +155,7 @@ pub fn recognise(bytes: &[u8]) -> Option<Encryption> {
     let text = String::from_utf8_lossy(bytes);
     sops(&text, start.first() == Some(&b'{'))
         .or_else(|| dotenvx(&text))
+        .or_else(|| dotenv_vault(&text))
         .or_else(|| sealed_secret(&text))
 }
 
@@ -235,6 +241,32 @@ fn dotenvx(text: &str) -> Option<Encryption> {
     (public_key && encrypted).then_some(Encryption {
         tool: Tool::Dotenvx,
         layout: Layout::Dotenv,
+    })
+}
+
+/// dotenv-vault: every assignment is a `DOTENV_VAULT_*` name holding base64 (a nonce, the
+/// encrypted env file and its tag).
+fn dotenv_vault(text: &str) -> Option<Encryption> {
+    let mut vaults = 0;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (name, value) = line.split_once('=')?;
+        let value = value.trim().trim_matches('"');
+        let base64 = value.len() >= 40
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+        if !name.starts_with("DOTENV_VAULT_") || !base64 {
+            return None;
+        }
+        vaults += 1;
+    }
+    (vaults > 0).then_some(Encryption {
+        tool: Tool::DotenvVault,
+        layout: Layout::Armoured,
     })
 }
 
@@ -335,6 +367,13 @@ mod tests {
         assert_eq!(tool(b"sops_version=3.9.1\nA=ENC[x]\n"), None);
         assert_eq!(tool(b"DOTENV_PUBLIC_KEY=02ab\nA=plain\n"), None);
         assert_eq!(tool(b"A=encrypted:QUJD\n"), None);
+        let vault = "DOTENV_VAULT_PRODUCTION=\"mHu1IGRy8c46T3P4CkMQ0t58umeREcYIoBZs4m5p\"\n";
+        assert_eq!(
+            tool(format!("# production\n{vault}").as_bytes()),
+            Some((Tool::DotenvVault, Layout::Armoured))
+        );
+        assert_eq!(tool(format!("{vault}A=1\n").as_bytes()), None);
+        assert_eq!(tool(b"DOTENV_VAULT_PRODUCTION=short\n"), None);
         assert_eq!(tool(b"kind: Secret\ndata:\n  A: QUJD\n"), None);
         assert_eq!(tool(b"\x8c\x0d\x01"), None);
         assert_eq!(tool(b"\x89PNG\r\n\x1a\n"), None);

@@ -24,6 +24,7 @@ const ENCRYPTED: &[(&str, &str, &str)] = &[
     ("sops.json", ".env.sops.json", "sops"),
     ("sops.ini", ".env.sops.ini", "sops"),
     ("dotenvx.dotenv", ".env.staging", "dotenvx"),
+    ("dotenv-vault.dotenv", "web/.env.vault", "dotenv-vault"),
     (
         "sealed-secret.yaml",
         "k8s/.env.sealed.yaml",

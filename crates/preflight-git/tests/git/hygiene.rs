@@ -123,6 +123,7 @@ const ENCRYPTED: &[(&str, &str, &str)] = &[
     ("sops.json", ".env.sops.json", "sops"),
     ("sops.ini", ".env.sops.ini", "sops"),
     ("dotenvx.dotenv", ".env.staging", "dotenvx"),
+    ("dotenv-vault.dotenv", "web/.env.vault", "dotenv-vault"),
     ("sealed-secret.yaml", ".env.sealed.yaml", "SealedSecrets"),
 ];
 
