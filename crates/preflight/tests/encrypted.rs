@@ -204,13 +204,7 @@ fn a_repeated_problem_is_capped_and_counted_in_every_format() {
         .filter(|f| f["id"] == "env.space-around-equals")
         .collect();
     assert_eq!(spaced.len(), 6);
-    assert_eq!(
-        spaced
-            .iter()
-            .filter(|f| f["line"].is_u64())
-            .count(),
-        5
-    );
+    assert_eq!(spaced.iter().filter(|f| f["line"].is_u64()).count(), 5);
     assert_eq!(report["stats"]["capped"], 7);
 
     let sarif: Value = serde_json::from_str(&check(root, "sarif").stdout).expect("SARIF is JSON");
