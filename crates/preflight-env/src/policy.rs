@@ -40,14 +40,16 @@ impl Profile {
     }
 
     /// The profile a dotenv file's name implies (`.env.production`, `.env.staging`,
-    /// `.env.development`, `.env.local`, `.env.dev`, `.env.prod`, `.env.test`), if any.
+    /// `.env.development`, `.env.local`, `.env.dev`, `.env.prod`, `.env.test`, `.env.ci`), if
+    /// any. Also asked of directory names: `.devcontainer/` holds a development container's.
     pub fn from_file_name(name: &str) -> Option<Profile> {
         let lower = name.to_ascii_lowercase();
         let parts: Vec<&str> = lower.split('.').collect();
         parts.iter().rev().find_map(|part| match *part {
             "production" | "prod" => Some(Profile::Production),
             "staging" | "stage" => Some(Profile::Staging),
-            "development" | "dev" | "local" | "test" => Some(Profile::Development),
+            "development" | "dev" | "local" | "test" | "testing" | "e2e" | "ci"
+            | "devcontainer" => Some(Profile::Development),
             _ => None,
         })
     }
@@ -771,7 +773,15 @@ pattern = "^[a-z]+-[0-9]$"
             Profile::from_file_name(".env.local"),
             Some(Profile::Development)
         );
+        for name in [".env.ci", ".env.e2e", ".env.testing", ".devcontainer"] {
+            assert_eq!(
+                Profile::from_file_name(name),
+                Some(Profile::Development),
+                "{name}"
+            );
+        }
         assert_eq!(Profile::from_file_name(".env"), None);
+        assert_eq!(Profile::from_file_name(".env.circle"), None);
         assert_eq!(Profile::from_file_name(".env.docker"), None);
     }
 }

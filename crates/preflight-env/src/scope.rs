@@ -67,6 +67,9 @@ pub struct Named {
     /// the code that loads it; `None` when the service runs an image and builds nothing from
     /// this project.
     pub context: Option<String>,
+    /// Projects of their own inside the context (a `worker/` with its own
+    /// `requirements.txt` under a Node project), which a file one project loads does not serve.
+    pub excluded: Vec<String>,
 }
 
 /// A compose service with a build context, and what it takes from the dotenv files beside its
@@ -98,6 +101,8 @@ impl Links {
     /// ([`CodeUsage::references`]) and the `--env-file` flags of its scripts and build files.
     pub fn find(root: &Path, code: &CodeUsage) -> Links {
         let mut links = Links::default();
+        let mut scripts = Vec::new();
+        let mut projects = Vec::new();
         // A project template's compose files and scripts name the template's own files.
         let walker = ignore::WalkBuilder::new(root)
             .max_depth(Some(3))
@@ -109,6 +114,11 @@ impl Links {
             .build();
         for entry in walker.filter_map(Result::ok) {
             let name = entry.file_name().to_string_lossy();
+            if PROJECT_MARKERS.contains(&name.as_ref())
+                && let Some(dir) = entry.path().parent()
+            {
+                projects.push(crate::relative(root, dir));
+            }
             let compose = is_compose_name(&name);
             if !entry.file_type().is_some_and(|t| t.is_file())
                 || !(compose || is_script_name(&name))
@@ -138,9 +148,7 @@ impl Links {
                 links.named.extend(named);
                 links.services.extend(services);
             } else {
-                links
-                    .named
-                    .extend(env_file_flags(root, &text, &dir, &shown));
+                scripts.extend(env_file_flags(root, &text, &dir, &shown));
             }
         }
         for reference in code
@@ -148,7 +156,17 @@ impl Links {
             .iter()
             .filter(|r| !usage::is_template_path(&r.from))
         {
-            links.named.extend(loaded(root, reference));
+            scripts.extend(loaded(root, reference));
+        }
+        for mut named in scripts {
+            if let Some(context) = &named.context {
+                named.excluded = projects
+                    .iter()
+                    .filter(|p| p.len() > context.len() && within(p, context))
+                    .cloned()
+                    .collect();
+            }
+            links.named.push(named);
         }
         links
     }
@@ -184,6 +202,7 @@ fn env_file_flags(root: &Path, text: &str, dir: &str, shown: &str) -> Vec<Named>
                     file,
                     service: format!("{shown}:{}", index + 1),
                     context: Some(context.clone()),
+                    excluded: Vec::new(),
                 });
             }
         }
@@ -222,6 +241,7 @@ fn loaded(root: &Path, reference: &Reference) -> Vec<Named> {
             file,
             service: service.clone(),
             context: context.clone(),
+            excluded: Vec::new(),
         })
         .collect()
 }
@@ -334,6 +354,7 @@ pub fn read_compose_services(text: &str, dir: &str, shown: &str) -> (Vec<Named>,
                     file: file.clone(),
                     service: format!("{shown}#{service_name}"),
                     context: context.clone(),
+                    excluded: Vec::new(),
                 });
             }
             if let Some(context) = context {
@@ -400,7 +421,8 @@ pub struct Scope {
     nested: Vec<String>,
     /// The directories of the other checked dotenv files.
     others: Vec<String>,
-    contexts: Vec<String>,
+    /// The code that names the file, without the projects of their own inside it.
+    contexts: Vec<(String, Vec<String>)>,
     companions: Vec<String>,
     /// Build contexts inside `own` of compose services that do not take this file whole, with
     /// the variables they take from it.
@@ -421,7 +443,10 @@ impl Scope {
         others.dedup();
         let nested = others.iter().filter(|d| within(d, &own)).cloned().collect();
         let mine: Vec<&Named> = links.named.iter().filter(|n| n.file == file).collect();
-        let contexts = mine.iter().filter_map(|n| n.context.clone()).collect();
+        let contexts = mine
+            .iter()
+            .filter_map(|n| Some((n.context.clone()?, n.excluded.clone())))
+            .collect();
         let mut companions: Vec<String> = links
             .named
             .iter()
@@ -472,7 +497,9 @@ impl Scope {
                 .iter()
                 .any(|d| d.len() > context.len() && within(d, context) && within(path, d))
         };
-        if self.contexts.iter().any(|c| within(path, c) && !claimed(c)) {
+        if self.contexts.iter().any(|(c, excluded)| {
+            within(path, c) && !claimed(c) && !excluded.iter().any(|e| within(path, e))
+        }) {
             return true;
         }
         if !within(path, &self.own) || self.nested.iter().any(|d| within(path, d)) {
@@ -521,17 +548,20 @@ mod tests {
                 Named {
                     file: ".env".into(),
                     service: "compose.yml#api".into(),
-                    context: Some("backend".into())
+                    context: Some("backend".into()),
+                    excluded: Vec::new()
                 },
                 Named {
                     file: "frontend/.env".into(),
                     service: "compose.yml#web".into(),
-                    context: Some("frontend".into())
+                    context: Some("frontend".into()),
+                    excluded: Vec::new()
                 },
                 Named {
                     file: ".envs/.production/.postgres".into(),
                     service: "compose.yml#db".into(),
-                    context: None
+                    context: None,
+                    excluded: Vec::new()
                 },
             ]
         );
