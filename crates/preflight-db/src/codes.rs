@@ -120,8 +120,13 @@ impl Emitter {
         key: &str,
     ) -> &mut Finding {
         let location = Location::whole(LocationKind::Database, self.target.clone());
-        self.findings
-            .push(Finding::new(code.id, severity, message, location, key));
+        self.findings.push(Finding::new(
+            code.id,
+            severity,
+            Into::<String>::into(message),
+            location,
+            key,
+        ));
         self.findings.last_mut().expect("a finding was just pushed")
     }
 
@@ -147,7 +152,7 @@ pub(crate) trait Annotate {
 
 impl Annotate for Finding {
     fn help(&mut self, help: &str) -> &mut Self {
-        self.help = Some(help.to_string());
+        self.help = Some(help.to_string().into());
         self
     }
 

@@ -153,6 +153,12 @@ impl ConnInfo {
             return Err(invalid(
                 "the URL scheme must be `postgresql://` or `postgres://`",
             ));
+        } else if text.contains(['/', ':', '@']) || text.contains(char::is_whitespace) {
+            // Taken as a database name, a mistyped URL (`postgres//user:password@host`) would
+            // be quoted whole in every message about it.
+            return Err(invalid(
+                "this is neither a `postgresql://` URL, nor `key=value` pairs, nor a database name",
+            ));
         } else if !text.is_empty() {
             info.dbname = Some(text.to_string());
         }
@@ -249,13 +255,16 @@ impl ConnInfo {
             for pair in query.split('&').filter(|p| !p.is_empty()) {
                 let Some((key, value)) = pair.split_once('=') else {
                     let key = decode(pair, "query parameter")?;
-                    return Err(invalid(&format!("query parameter `{key}` has no `=value`")));
+                    return Err(invalid(&format!(
+                        "query parameter `{}` has no `=value`",
+                        shown_key(&key)
+                    )));
                 };
                 let key = decode(key, "query parameter name")?;
                 let value = if key == "password" {
                     decode_secret(value)?
                 } else {
-                    decode(value, &format!("value of `{key}`"))?
+                    decode(value, &format!("value of `{}`", shown_key(&key)))?
                 };
                 self.set(&key, value)?;
             }
@@ -326,7 +335,7 @@ impl ConnInfo {
             }
             while chars.next_if(|c| c.is_whitespace()).is_some() {}
             if chars.next() != Some('=') {
-                return Err(invalid(&format!("missing `=` after `{key}`")));
+                return Err(invalid(&format!("missing `=` after `{}`", shown_key(&key))));
             }
             while chars.next_if(|c| c.is_whitespace()).is_some() {}
             let mut value = String::new();
@@ -334,7 +343,10 @@ impl ConnInfo {
                 loop {
                     match chars.next() {
                         None => {
-                            return Err(invalid(&format!("unterminated quoted value for `{key}`")));
+                            return Err(invalid(&format!(
+                                "unterminated quoted value for `{}`",
+                                shown_key(&key)
+                            )));
                         }
                         Some('\'') => break,
                         Some('\\') => value.extend(chars.next()),
@@ -364,8 +376,9 @@ impl ConnInfo {
                 self.hostaddrs = value
                     .split(',')
                     .map(|a| {
-                        a.parse()
-                            .map_err(|_| invalid(&format!("`hostaddr` `{a}` is not an IP address")))
+                        a.parse().map_err(|_| {
+                            invalid(&format!("`hostaddr` `{}` is not an IP address", shown(a)))
+                        })
                     })
                     .collect::<Result<_, _>>()?;
             }
@@ -378,7 +391,8 @@ impl ConnInfo {
             "sslmode" => {
                 self.sslmode = Some(SslMode::parse(&value).ok_or_else(|| {
                     invalid(&format!(
-                        "`sslmode` `{value}` is not one of disable, allow, prefer, require, verify-ca, verify-full"
+                        "`sslmode` `{}` is not one of disable, allow, prefer, require, verify-ca, verify-full",
+                        shown(&value)
                     ))
                 })?);
             }
@@ -390,7 +404,10 @@ impl ConnInfo {
             "sslrootcert" => self.sslrootcert = Some(value),
             "connect_timeout" => {
                 let seconds: i64 = value.trim().parse().map_err(|_| {
-                    invalid(&format!("`connect_timeout` `{value}` is not a number"))
+                    invalid(&format!(
+                        "`connect_timeout` `{}` is not a number",
+                        shown(&value)
+                    ))
                 })?;
                 // libpq: zero or negative waits forever; values under two seconds count as two.
                 self.connect_timeout = u64::try_from(seconds)
@@ -406,7 +423,7 @@ impl ConnInfo {
                 ));
             }
             key if IGNORED_KEYWORDS.contains(&key) => {}
-            key => return Err(invalid(&format!("unknown parameter `{key}`"))),
+            key => return Err(invalid(&format!("unknown parameter `{}`", shown_key(key)))),
         }
         Ok(())
     }
@@ -426,6 +443,30 @@ impl ConnInfo {
             )));
         }
         Ok(())
+    }
+}
+
+/// A keyword or value as an error may quote it: as it is when it is shaped like a keyword, a
+/// number or an address, else only its redacted preview (a password typed in the wrong place).
+fn shown(word: &str) -> String {
+    let plain = word.len() <= 32
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
+    if plain && preflight_findings::scrub(word) == word {
+        word.to_string()
+    } else {
+        preflight_findings::quote_line(word)
+    }
+}
+
+/// A keyword as an error may quote it: as it is when it is shaped like a libpq keyword, else
+/// only its redacted preview.
+fn shown_key(key: &str) -> String {
+    if key.len() <= 32 && key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+        key.to_string()
+    } else {
+        preflight_findings::quote_line(key)
     }
 }
 
@@ -544,6 +585,23 @@ mod tests {
     #[test]
     fn a_bare_word_is_a_database_name() {
         assert_eq!(parse("shop").dbname.as_deref(), Some("shop"));
+    }
+
+    #[test]
+    fn a_mistyped_url_is_an_error_that_does_not_quote_it() {
+        for text in [
+            "postgres//app:hunter2secret@db/shop",
+            "postgresql:/app:hunter2secret@db",
+            "app:hunter2secret@db",
+            "hunter2secret shop",
+        ] {
+            let error = ConnInfo::parse(text).unwrap_err().to_string();
+            assert!(!error.contains("hunter2secret"), "{error}");
+        }
+        let error = ConnInfo::parse("host=db hunter2secret")
+            .unwrap_err()
+            .to_string();
+        assert!(!error.contains("hunter2secret"), "{error}");
     }
 
     #[test]

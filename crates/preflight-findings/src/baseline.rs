@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use time::macros::format_description;
 
-use crate::{Finding, Fingerprint};
+use crate::{Finding, Fingerprint, scrub};
 
 /// The errors of reading a baseline file.
 #[derive(Debug, thiserror::Error)]
@@ -118,7 +118,7 @@ impl Baseline {
             let old = kept.get(&key);
             entries.entry(key).or_insert_with(|| BaselineEntry {
                 id: finding.id.clone(),
-                path: finding.location.path.clone(),
+                path: scrub(&finding.location.path).into_owned(),
                 fingerprint: finding.fingerprint.clone(),
                 reason: old.and_then(|e| e.reason.clone()),
                 expires: old.and_then(|e| e.expires.clone()),
@@ -148,10 +148,12 @@ impl Baseline {
     }
 }
 
+/// A finding's key; its path as reports show it, so that a file named with a credential is
+/// recorded without it.
 fn key_of_finding(finding: &Finding) -> Key {
     (
         finding.id.clone(),
-        finding.location.path.clone(),
+        scrub(&finding.location.path).into_owned(),
         finding.fingerprint.clone(),
     )
 }

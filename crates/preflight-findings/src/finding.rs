@@ -3,7 +3,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::{Fingerprint, Redacted, Severity};
+use crate::{Fingerprint, Redacted, SafeText, Severity};
 
 /// What a location points into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -91,11 +91,11 @@ pub struct CommitRef {
     /// The full commit id.
     pub id: String,
     /// Author name and email, `Name <email>`.
-    pub author: String,
+    pub author: SafeText,
     /// Author date, RFC 3339.
     pub date: String,
     /// The first line of the commit message.
-    pub summary: String,
+    pub summary: SafeText,
     /// The path of the file at that commit.
     pub path: String,
 }
@@ -127,8 +127,9 @@ pub struct Finding {
     pub id: String,
     /// How bad it is.
     pub severity: Severity,
-    /// One sentence saying what is wrong. Never contains a secret value.
-    pub message: String,
+    /// One sentence saying what is wrong; input it quotes is scrubbed of anything shaped like a
+    /// credential.
+    pub message: SafeText,
     /// Where it is.
     pub location: Location,
     /// The secret, when the finding is about one.
@@ -138,7 +139,7 @@ pub struct Finding {
     pub fingerprint: Fingerprint,
     /// How to fix it (for secrets: how to rotate the credential).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub help: Option<SafeText>,
     /// A link to the provider's or standard's documentation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
@@ -157,7 +158,7 @@ impl Finding {
     pub fn new(
         id: impl Into<String>,
         severity: Severity,
-        message: impl Into<String>,
+        message: impl Into<SafeText>,
         location: Location,
         key: &str,
     ) -> Self {
@@ -182,7 +183,7 @@ impl Finding {
     pub fn secret(
         rule_id: impl Into<String>,
         severity: Severity,
-        message: impl Into<String>,
+        message: impl Into<SafeText>,
         location: Location,
         secret: Redacted,
     ) -> Self {
@@ -204,7 +205,7 @@ impl Finding {
 
     /// Sets how to fix it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(SafeText::from(help.into()));
         self
     }
 
@@ -214,7 +215,7 @@ impl Finding {
         self
     }
 
-    /// Adds a detail.
+    /// Adds a detail: a fact the check knows (an id, a count, a kind), never quoted input.
     pub fn with_detail(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.details.insert(key.into(), value.into());
         self

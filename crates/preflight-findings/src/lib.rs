@@ -10,7 +10,8 @@
 //!   that says why it was not reported (shown with `--explain`);
 //! - a *finding* has a stable `id` (a rule id such as `stripe.secret-key` or a check code such as
 //!   `env.placeholder`), a [`Severity`], a [`Location`] and a [`Fingerprint`];
-//! - a secret is held as [`Redacted`], whose `Debug` and `Display` never show the value.
+//! - a secret is held as [`Redacted`], whose `Debug` and `Display` never show the value;
+//! - messages are [`SafeText`], which scrubs credential-shaped input out of whatever they quote.
 
 mod baseline;
 mod check;
@@ -19,6 +20,7 @@ mod fingerprint;
 mod outcome;
 mod redacted;
 mod report;
+mod safe_text;
 mod severity;
 mod sink;
 
@@ -29,5 +31,6 @@ pub use fingerprint::Fingerprint;
 pub use outcome::{DropReason, Dropped, Fact, Outcome, Score, ScoreModifier, Stats, Warning};
 pub use redacted::Redacted;
 pub use report::Report;
+pub use safe_text::{SafeText, quote_line, scrub};
 pub use severity::{Severity, UnknownSeverity};
 pub use sink::{Filters, FiltersError, Sink, id_matches};

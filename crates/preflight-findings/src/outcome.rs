@@ -2,7 +2,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::{Finding, Location, Redacted};
+use crate::{Finding, Location, Redacted, SafeText};
 
 /// A problem with the input itself (an unreadable file, a corrupt object, a skipped large file):
 /// reported on stderr and in the report while the run goes on.
@@ -14,13 +14,13 @@ pub struct Warning {
     /// The 1-based line concerned, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
-    /// What went wrong and what was done about it.
-    pub message: String,
+    /// What went wrong and what was done about it; quoted input is scrubbed.
+    pub message: SafeText,
 }
 
 impl Warning {
     /// A warning about a path (file, object, URL).
-    pub fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn at(path: impl Into<String>, message: impl Into<SafeText>) -> Self {
         Warning {
             path: Some(path.into()),
             line: None,
@@ -29,7 +29,7 @@ impl Warning {
     }
 
     /// A warning about a line of a file.
-    pub fn at_line(path: impl Into<String>, line: u32, message: impl Into<String>) -> Self {
+    pub fn at_line(path: impl Into<String>, line: u32, message: impl Into<SafeText>) -> Self {
         Warning {
             path: Some(path.into()),
             line: Some(line),
@@ -38,7 +38,7 @@ impl Warning {
     }
 
     /// A warning about nothing in particular.
-    pub fn general(message: impl Into<String>) -> Self {
+    pub fn general(message: impl Into<SafeText>) -> Self {
         Warning {
             path: None,
             line: None,
@@ -223,13 +223,13 @@ pub struct Fact {
     pub id: String,
     /// Where it was seen.
     pub location: Location,
-    /// What was seen, in a few words; never a secret value.
-    pub message: String,
+    /// What was seen, in a few words; quoted input is scrubbed.
+    pub message: SafeText,
 }
 
 impl Fact {
     /// A fact about `id` seen at `location`.
-    pub fn new(id: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<String>, location: Location, message: impl Into<SafeText>) -> Self {
         Fact {
             id: id.into(),
             location,

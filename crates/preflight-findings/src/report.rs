@@ -1,6 +1,8 @@
+use std::borrow::Cow;
+
 use serde::Serialize;
 
-use crate::{Dropped, Fact, Finding, Score, Severity, Stats, Warning};
+use crate::{Dropped, Fact, Finding, Score, Severity, Stats, Warning, scrub};
 
 /// The result of a run: what renderers turn into text, JSON or SARIF.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -43,6 +45,43 @@ impl Report {
     pub fn fails(&self, fail_on: Severity) -> bool {
         self.findings.iter().any(|f| f.severity >= fail_on)
     }
+
+    /// Scrubs the paths, URLs and targets the report shows, as messages are scrubbed when they
+    /// are made: a file named with a credential, or a URL with a password or a token in its
+    /// query, is shown without it. Paths are kept raw until here because filters match them.
+    pub fn scrub_locations(&mut self) {
+        let clean = |path: &mut String| {
+            if let Cow::Owned(scrubbed) = scrub(path) {
+                *path = scrubbed;
+            }
+        };
+        for finding in &mut self.findings {
+            clean(&mut finding.location.path);
+            if let Some(history) = &mut finding.history {
+                clean(&mut history.introduced.path);
+                if let Some(removed) = &mut history.removed {
+                    clean(&mut removed.path);
+                }
+            }
+        }
+        for dropped in &mut self.dropped {
+            clean(&mut dropped.location.path);
+        }
+        for warning in &mut self.warnings {
+            if let Some(path) = &mut warning.path {
+                clean(path);
+            }
+        }
+        for fact in &mut self.facts {
+            clean(&mut fact.location.path);
+        }
+        for score in &mut self.scores {
+            clean(&mut score.target);
+            for modifier in &mut score.modifiers {
+                clean(&mut modifier.reason);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -72,5 +111,30 @@ mod tests {
         assert_eq!(report.counts()[2], (Severity::Medium, 1));
         assert!(report.fails(Severity::Medium));
         assert!(!report.fails(Severity::High));
+    }
+
+    #[test]
+    fn locations_are_scrubbed_for_showing() {
+        let mut report = Report::default();
+        report.findings.push(Finding::new(
+            "web.x",
+            Severity::Low,
+            "m",
+            Location::whole(
+                crate::LocationKind::Url,
+                "https://u:pw@site.test/?token=abc",
+            ),
+            "k",
+        ));
+        report
+            .warnings
+            .push(Warning::at("a/q8ZfT2mWx7LcR4vNp1KsY6dH.txt", "w"));
+        report.scrub_locations();
+        assert_eq!(
+            report.findings[0].location.path,
+            "https://u:***@site.test/?token=***"
+        );
+        let path = report.warnings[0].path.as_deref().unwrap();
+        assert!(!path.contains("q8ZfT2mW"), "{path}");
     }
 }

@@ -20,13 +20,16 @@ pub(crate) fn read<'b>(
     let missing = || {
         Warning::at(
             path,
-            format!("blob {id} is missing from the repository; not scanned"),
+            format!(
+                "blob {} is missing from the repository; not scanned",
+                short(id)
+            ),
         )
     };
     let unreadable = |err: &dyn std::fmt::Display| {
         Warning::at(
             path,
-            format!("blob {id} could not be read ({err}); not scanned"),
+            format!("blob {} could not be read ({err}); not scanned", short(id)),
         )
     };
     match repo.objects.try_header(id) {
@@ -60,18 +63,28 @@ pub(crate) fn checked<'b>(
         return Err(Warning::at(
             path,
             format!(
-                "Git LFS pointer (blob {id}): the file's content is stored outside the \
-                 repository and was not scanned"
+                "Git LFS pointer (blob {}): the file's content is stored outside the \
+                 repository and was not scanned",
+                short(id)
             ),
         ));
     }
     Ok(data)
 }
 
+/// An object id as messages show it: abbreviated, as git shows it, so that it is not mistaken
+/// for a credential and scrubbed.
+pub(crate) fn short(id: &ObjectId) -> impl std::fmt::Display + '_ {
+    id.to_hex_with_len(12)
+}
+
 /// The warning for blob `id` at `path`, of `size` bytes, not scanned for being over `max_size`.
 fn too_large(id: &ObjectId, path: &str, size: u64, max_size: u64) -> Warning {
     Warning::at(
         path,
-        format!("blob {id} is {size} bytes, over the {max_size}-byte limit; not scanned"),
+        format!(
+            "blob {} is {size} bytes, over the {max_size}-byte limit; not scanned",
+            short(id)
+        ),
     )
 }

@@ -27,7 +27,9 @@ impl Tally {
     /// Counts a skipped input and says why.
     pub fn skipped(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.outcome.stats.skipped += 1;
-        self.outcome.warnings.push(Warning::at(path, message));
+        self.outcome
+            .warnings
+            .push(Warning::at(path, Into::<String>::into(message)));
     }
 
     /// Counts a skipped binary input.
@@ -91,7 +93,7 @@ impl Tally {
         self.outcome.warnings.push(Warning {
             path,
             line: context.line.and_then(|line| u32::try_from(line).ok()),
-            message,
+            message: message.into(),
         });
     }
 

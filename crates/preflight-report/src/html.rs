@@ -1085,7 +1085,7 @@ mod tests {
         assert_eq!(prose("a `<b>` c"), "a <code>&lt;b&gt;</code> c");
         assert_eq!(prose("odd ` tick <x>"), "odd ` tick &lt;x&gt;");
         let mut report = sample::report();
-        report.findings[0].message = "</div><script>alert(1)</script>".to_string();
+        report.findings[0].message = "</div><script>alert(1)</script>".to_string().into();
         report.findings[0].location.path = "<img src=x onerror=alert(1)>".to_string();
         let html = render_to_string(&report, Format::Html, &sample::options());
         let document = parse_strictly(&html);

@@ -181,7 +181,7 @@ fn write_findings(
 fn finding_details(finding: &Finding) -> Vec<(&str, String)> {
     let mut lines = Vec::new();
     if let Some(help) = &finding.help {
-        lines.push(("help", help.clone()));
+        lines.push(("help", help.to_string()));
     }
     if let Some(reference) = &finding.reference {
         lines.push(("reference", reference.clone()));

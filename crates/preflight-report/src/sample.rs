@@ -23,9 +23,9 @@ pub(crate) const SECRETS: [&str; 3] = [STRIPE_KEY, OPENAI_KEY, MARKED_KEY];
 fn commit(id: &str, date: &str, summary: &str, path: &str) -> CommitRef {
     CommitRef {
         id: id.to_string(),
-        author: "Dana Reyes <dana@example.com>".to_string(),
+        author: "Dana Reyes <dana@example.com>".to_string().into(),
         date: date.to_string(),
-        summary: summary.to_string(),
+        summary: summary.to_string().into(),
         path: path.to_string(),
     }
 }

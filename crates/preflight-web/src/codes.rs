@@ -77,7 +77,7 @@ pub(crate) fn finding(code: &str, url: &str, key: &str, message: impl Into<Strin
     Finding::new(
         code,
         severity_of(code),
-        message,
+        message.into(),
         Location::whole(LocationKind::Url, url),
         key,
     )

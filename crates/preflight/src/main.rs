@@ -24,7 +24,9 @@ fn main() -> ExitCode {
         Err(err) => {
             #[allow(clippy::print_stderr)]
             {
-                eprintln!("preflight: error: {err:#}");
+                // An error may quote input (a URL, a line); it is scrubbed as messages are.
+                let error = preflight_findings::SafeText::from(format!("{err:#}"));
+                eprintln!("preflight: error: {error}");
             }
             ExitCode::from(2)
         }

@@ -13,7 +13,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use preflight_findings::{Baseline, Filters, Outcome, Report, Severity, Sink};
+use preflight_findings::{Baseline, Filters, Outcome, Report, SafeText, Severity, Sink};
 use preflight_report::{Format, RenderOptions, RuleDoc};
 
 use crate::cli::{ColorArg, FormatArg, GlobalArgs};
@@ -47,7 +47,8 @@ pub fn report(
     }
     let mut sink = Sink::new(filters);
     sink.accept(outcome);
-    let report = sink.finish();
+    let mut report = sink.finish();
+    report.scrub_locations();
 
     if let Some(path) = &global.write_baseline {
         let baseline = Baseline::record(&report.findings, previous.as_ref());
@@ -186,12 +187,12 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.flush()
 }
 
-/// A line on standard error, unless `--quiet`.
+/// A line on standard error, unless `--quiet`; what it quotes is scrubbed as messages are.
 pub fn notice(global: &GlobalArgs, message: &str) {
     if !global.quiet {
         #[allow(clippy::print_stderr)]
         {
-            eprintln!("preflight: {message}");
+            eprintln!("preflight: {}", SafeText::from(message));
         }
     }
 }
@@ -252,7 +253,7 @@ impl Progress {
         if let Some(shown) = &self.shown
             && let Ok(mut current) = shown.step.lock()
         {
-            *current = step.to_string();
+            *current = SafeText::from(step).to_string();
         }
     }
 }

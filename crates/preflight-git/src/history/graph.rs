@@ -161,11 +161,17 @@ fn roots(
                     },
                     Ok(None) => warnings.push(Warning::at(
                         name,
-                        format!("reference points to missing object {id}; skipped"),
+                        format!(
+                            "reference points to missing object {}; skipped",
+                            crate::blob::short(&id)
+                        ),
                     )),
                     Err(err) => warnings.push(Warning::at(
                         name,
-                        format!("object {id} could not be read: {err}; skipped"),
+                        format!(
+                            "object {} could not be read: {err}; skipped",
+                            crate::blob::short(&id)
+                        ),
                     )),
                 }
             }

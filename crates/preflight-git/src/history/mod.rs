@@ -141,7 +141,8 @@ fn walk_all<'r>(
         let mut warnings = Vec::new();
         for id in walk::all_blob_ids(repo, &mut warnings) {
             if !walker.has_blob(&id) {
-                walker.add_blob(id, format!("unreachable/{id}"), emit);
+                let path = format!("unreachable/{}", crate::blob::short(&id));
+                walker.add_blob(id, path, emit);
             }
         }
         walker.warnings.extend(warnings);
@@ -296,9 +297,9 @@ impl<S: BlobScanner> Found<'_, S> {
 fn commit_ref(repo: &gix::Repository, id: &ObjectId, path: &str) -> CommitRef {
     let mut reference = CommitRef {
         id: id.to_string(),
-        author: String::new(),
+        author: String::new().into(),
         date: String::new(),
-        summary: String::new(),
+        summary: String::new().into(),
         path: path.to_string(),
     };
     let Ok(commit) = repo.find_commit(*id) else {
@@ -309,12 +310,12 @@ fn commit_ref(repo: &gix::Repository, id: &ObjectId, path: &str) -> CommitRef {
     };
     if let Ok(author) = decoded.author() {
         let author = author.trim();
-        reference.author = format!("{} <{}>", author.name, author.email);
+        reference.author = format!("{} <{}>", author.name, author.email).into();
         if let Ok(time) = author.time() {
             reference.date = rfc3339(time.seconds, time.offset);
         }
     }
-    reference.summary = decoded.message().summary().to_string();
+    reference.summary = decoded.message().summary().to_string().into();
     reference
 }
 
@@ -345,8 +346,8 @@ pub fn mark_worktree(findings: &mut [Finding], in_worktree: &HashSet<Fingerprint
                         keeps it: rotate the credential now, then purge it from history \
                         (`preflight incident` writes the plan).";
             finding.help = Some(match finding.help.take() {
-                Some(existing) => format!("{help} {existing}"),
-                None => help.to_string(),
+                Some(existing) => format!("{help} {existing}").into(),
+                None => help.to_string().into(),
             });
         }
     }

@@ -256,7 +256,8 @@ impl<'r> Walker<'r> {
                         self.warnings.push(Warning::at(
                             super::super::repo::path_text(&child()),
                             format!(
-                                "submodule (commit {id}) skipped: scan its repository on its own"
+                                "submodule (commit {}) skipped: scan its repository on its own",
+                                crate::blob::short(&id)
                             ),
                         ));
                     }

@@ -118,7 +118,9 @@ fn json(
         .map(|(url, outcome)| {
             let mut sink = Sink::new(filters.clone());
             sink.accept(outcome);
-            (url, sink.finish())
+            let mut report = sink.finish();
+            report.scrub_locations();
+            (preflight_findings::scrub(&url).into_owned(), report)
         })
         .collect();
     let objects: Vec<Site<'_>> = reports
