@@ -111,22 +111,20 @@ impl Check for DepsCheck {
         outcome
             .findings
             .extend(unpinned.iter().map(unpinned_finding));
-        let Some((sources, downloaded)) = self.sources(&mut outcome) else {
-            return outcome;
-        };
-        let index_dir = self
-            .index_dir
-            .clone()
-            .unwrap_or_else(|| std::env::temp_dir().join("preflight-index"));
-        let db = match Database::open(&sources, &index_dir, self.reindex) {
-            Ok(db) => db,
-            Err(error) => {
+        let opened = match self.open() {
+            Ok(opened) => opened,
+            Err(problem) => {
                 outcome.warnings.push(Warning::general(format!(
-                    "{error}; dependencies are not audited"
+                    "{problem}; dependencies are not audited"
                 )));
                 return outcome;
             }
         };
+        let Opened {
+            db,
+            sources,
+            downloaded,
+        } = opened;
         let summary = db.index().summary();
         for (file, problem) in summary.unreadable.iter().take(NAMED_UNREADABLE) {
             outcome.warnings.push(Warning::at(
@@ -156,31 +154,48 @@ impl Check for DepsCheck {
                 record_facts(&files, &packages, tally, summary.records, &mut outcome);
             }
             Err(error) => outcome.warnings.push(Warning::general(format!(
-                "the advisory index in {} cannot be read ({error}); run again with --reindex",
-                index_dir.display()
+                "the advisory index cannot be read ({error}); run again with --reindex"
             ))),
         }
         outcome
     }
 }
 
+/// An open database and where it came from.
+pub struct Opened {
+    /// The database.
+    pub db: Database,
+    /// Its files.
+    pub sources: Vec<PathBuf>,
+    /// When the oldest downloaded export was fetched (for the cache's exports).
+    pub downloaded: Option<SystemTime>,
+}
+
 impl DepsCheck {
-    /// The database's files, and when the oldest was downloaded (for the cache).
-    fn sources(&self, outcome: &mut Outcome) -> Option<(Vec<PathBuf>, Option<SystemTime>)> {
-        match &self.source {
-            DbSource::Paths(paths) => Some((paths.clone(), None)),
+    /// Opens the database, building its index if needed; the error says which file is wrong
+    /// or that there is no database.
+    pub fn open(&self) -> Result<Opened, String> {
+        let (sources, downloaded) = match &self.source {
+            DbSource::Paths(paths) => (paths.clone(), None),
             DbSource::Cache(cache) => {
                 let exports = cache.as_ref().map(Cache::exports).unwrap_or_default();
                 if exports.is_empty() {
-                    outcome.warnings.push(Warning::general(
-                        "no advisory database: run `preflight deps update`, or pass --db with a directory or zip of OSV records; dependencies are not audited",
-                    ));
-                    return None;
+                    return Err("no advisory database: run `preflight deps update`, or pass --db with a directory or zip of OSV records".into());
                 }
                 let oldest = exports.iter().map(|e| e.downloaded).min();
-                Some((exports.into_iter().map(|e| e.path).collect(), oldest))
+                (exports.into_iter().map(|e| e.path).collect(), oldest)
             }
-        }
+        };
+        let index_dir = self
+            .index_dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("preflight-index"));
+        let db = Database::open(&sources, &index_dir, self.reindex).map_err(|e| e.to_string())?;
+        Ok(Opened {
+            db,
+            sources,
+            downloaded,
+        })
     }
 }
 

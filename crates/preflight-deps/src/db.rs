@@ -118,7 +118,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
 
 /// A stamp that changes when a source changes.
 fn stamp(sources: &[PathBuf]) -> Result<String, DbError> {
-    let mut parts: Vec<Vec<u8>> = vec![b"format 2".to_vec()];
+    let mut parts: Vec<Vec<u8>> = vec![b"format 3".to_vec()];
     for source in sources {
         let meta = std::fs::metadata(source).map_err(|_| DbError::Missing(source.clone()))?;
         parts.push(canonical(source).into_bytes());
@@ -437,7 +437,9 @@ mod tests {
         let bytes = std::fs::read(&zip).unwrap();
         std::fs::write(&zip, &bytes[..bytes.len() / 2]).unwrap();
         let cache = dir.path().join("cache");
-        let error = Database::open(std::slice::from_ref(&zip), &cache, false).err().unwrap();
+        let error = Database::open(std::slice::from_ref(&zip), &cache, false)
+            .err()
+            .unwrap();
         assert!(matches!(error, DbError::Unreadable { .. }), "{error}");
         assert!(error.to_string().contains("all.zip"), "{error}");
 

@@ -5,7 +5,7 @@
 //! The header holds the stamp of the sources it was built from, what the build saw (record
 //! count, the newest record's date, the files it could not read) and the sorted list of
 //! packages with the offset and length of each block; a block is that package's advisories.
-//! Header and blocks are `postcard` encoded. Opening reads the header only; a lookup is a binary
+//! Header and blocks are MessagePack (`rmp-serde`). Opening reads the header only; a lookup is a binary
 //! search and one read. Lookups happen a few thousand times per audit at most, so the file is
 //! read with ordinary seeks rather than mapped.
 
@@ -20,7 +20,7 @@ use crate::Ecosystem;
 use crate::advisory::Advisory;
 
 /// The file's first bytes; the last one is the format version.
-const MAGIC: &[u8; 8] = b"PFOSVIX\x02";
+const MAGIC: &[u8; 8] = b"PFOSVIX\x03";
 
 /// The largest header accepted (a full database's is a few megabytes).
 const MAX_HEADER: u64 = 1 << 30;
@@ -73,7 +73,7 @@ pub fn encode(packages: &Packages, summary: Summary) -> Vec<u8> {
     let mut blocks = Vec::new();
     let mut keys = Vec::with_capacity(packages.len());
     for ((ecosystem, name), advisories) in packages {
-        let block = postcard::to_stdvec(advisories).expect("advisories always encode");
+        let block = rmp_serde::to_vec(advisories).expect("advisories always encode");
         keys.push(Key {
             ecosystem: *ecosystem,
             name: name.clone(),
@@ -82,7 +82,7 @@ pub fn encode(packages: &Packages, summary: Summary) -> Vec<u8> {
         });
         blocks.extend_from_slice(&block);
     }
-    let header = postcard::to_stdvec(&Header { summary, keys }).expect("the header always encodes");
+    let header = rmp_serde::to_vec(&Header { summary, keys }).expect("the header always encodes");
     let mut out = Vec::with_capacity(16 + header.len() + blocks.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&(header.len() as u64).to_le_bytes());
@@ -118,7 +118,7 @@ impl Index {
         }
         let mut header = vec![0u8; usize::try_from(header_len).map_err(|_| IndexError::Damaged)?];
         file.read_exact(&mut header)?;
-        let header: Header = postcard::from_bytes(&header).map_err(|_| IndexError::Damaged)?;
+        let header: Header = rmp_serde::from_slice(&header).map_err(|_| IndexError::Damaged)?;
         let start = 16 + header_len;
         let len = total - start;
         if header
@@ -142,7 +142,7 @@ impl Index {
         }
         let header_len = u64::from_le_bytes(bytes[8..16].try_into().expect("8 bytes"));
         let end = usize::try_from(16 + header_len).map_err(|_| IndexError::Damaged)?;
-        let header: Header = postcard::from_bytes(bytes.get(16..end).ok_or(IndexError::Damaged)?)
+        let header: Header = rmp_serde::from_slice(bytes.get(16..end).ok_or(IndexError::Damaged)?)
             .map_err(|_| IndexError::Damaged)?;
         Ok(Index {
             summary: header.summary,
@@ -191,7 +191,7 @@ impl Index {
                 bytes.get(at..at + len).ok_or(IndexError::Damaged)?.to_vec()
             }
         };
-        postcard::from_bytes(&block).map_err(|_| IndexError::Damaged)
+        rmp_serde::from_slice(&block).map_err(|_| IndexError::Damaged)
     }
 }
 

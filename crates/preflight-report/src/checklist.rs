@@ -36,7 +36,7 @@ const ALL_KINDS: [LocationKind; 8] = [
 /// The checks an item may name, each with the namespaces of its codes (the secrets check
 /// reports under its rules' ids instead). The history check reports under `git`, as hygiene
 /// does, but runs on its own (`--no-history` skips it).
-const KNOWN_CHECKS: [(&str, &[&str]); 9] = [
+const KNOWN_CHECKS: [(&str, &[&str]); 10] = [
     ("secrets", &[]),
     ("git", &["git"]),
     ("history", &["git"]),
@@ -46,6 +46,7 @@ const KNOWN_CHECKS: [(&str, &[&str]); 9] = [
     ("django", &["django-settings"]),
     ("fastapi", &["fastapi"]),
     ("containers", &["container"]),
+    ("deps", &["deps"]),
 ];
 
 /// The first check whose codes live under `namespace`.

@@ -106,6 +106,8 @@ pub enum Command {
     Web(cmd::web::Args),
     /// Check a PostgreSQL server through DATABASE_URL: TLS, the role's privileges, settings, version.
     Db(cmd::db::Args),
+    /// Audit the lockfiles against OSV advisories (`deps update` downloads the database).
+    Deps(cmd::deps::Args),
     /// Report every secret in git history, with a purge plan and a filter-repo replacement file.
     Incident(cmd::incident::Args),
     /// Install the pre-commit hook that scans staged changes.

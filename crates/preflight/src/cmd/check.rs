@@ -32,7 +32,7 @@ use crate::config::Config;
 use crate::output::{self, Context, Progress};
 
 /// The names `--skip` accepts.
-const CHECKS: [&str; 9] = [
+const CHECKS: [&str; 10] = [
     "secrets",
     "git",
     "history",
@@ -40,12 +40,13 @@ const CHECKS: [&str; 9] = [
     "containers",
     "django",
     "fastapi",
+    "deps",
     "web",
     "db",
 ];
 
 /// The checks that apply only when the project has their files.
-const LOOK_FOR_FILES: [&str; 3] = ["containers", "django", "fastapi"];
+const LOOK_FOR_FILES: [&str; 4] = ["containers", "django", "fastapi", "deps"];
 
 /// Arguments of `preflight check`.
 #[derive(Debug, clap::Args)]
@@ -59,7 +60,7 @@ pub struct Args {
     /// Do not scan git history (the working tree and git hygiene are still checked).
     #[arg(long)]
     pub no_history: bool,
-    /// Checks to skip: secrets, git, history, env, containers, django, fastapi, web, db (comma-separated or repeated).
+    /// Checks to skip: secrets, git, history, env, containers, django, fastapi, deps, web, db (comma-separated or repeated).
     #[arg(
         long,
         value_delimiter = ',',
@@ -90,7 +91,10 @@ pub fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
         let result = check.run(&project);
         let found_nothing_to_judge =
             result.findings.is_empty() && result.facts.is_empty() && result.warnings.is_empty();
-        if !(LOOK_FOR_FILES.contains(&check.name()) && found_nothing_to_judge) {
+        // The dependency audit counts as run only when it audited (a database was there).
+        let audited_nothing = check.name() == "deps" && result.facts.is_empty();
+        let nothing_to_judge = LOOK_FOR_FILES.contains(&check.name()) && found_nothing_to_judge;
+        if !(nothing_to_judge || audited_nothing) {
             checks_run.push(check.name().to_string());
         }
         outcome.merge(result);
@@ -132,6 +136,9 @@ pub fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
     }
     if wanted("fastapi") {
         checks.push(Box::new(preflight_framework::FastApiCheck::new()));
+    }
+    if wanted("deps") {
+        checks.push(Box::new(preflight_deps::DepsCheck::new()));
     }
     if args.live && wanted("web") {
         checks.push(Box::new(preflight_web::WebCheck::new(config.web.clone())));

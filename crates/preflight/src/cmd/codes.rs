@@ -22,6 +22,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         preflight_db::CODES,
         preflight_containers::CODES,
         preflight_framework::CODES,
+        preflight_deps::CODES,
     ]
     .into_iter()
     .flatten()
@@ -78,7 +79,8 @@ mod tests {
                     "db",
                     "container",
                     "django-settings",
-                    "fastapi"
+                    "fastapi",
+                    "deps"
                 ]
                 .contains(&check),
                 "{}",

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod codes;
 pub mod db;
+pub mod deps;
 pub mod env;
 pub mod r#gen;
 pub mod hook;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Gen(command) => r#gen::run(global, command),
         Command::Web(args) => web::run(global, args),
         Command::Db(args) => db::run(global, args),
+        Command::Deps(args) => deps::run(global, args),
         Command::Incident(args) => incident::run(global, args),
         Command::Hook(command) => hook::run(global, command),
     }
