@@ -122,6 +122,9 @@ fn tracked_env_files(files: &[(String, Option<Encryption>)], outcome: &mut Outco
                 "environment file `{name}` is tracked by git in plain text beside its encrypted twin `{}`",
                 file_name(twin)
             ),
+            None if name == ".env.keys" => format!(
+                "environment file `{name}` is tracked by git: it holds the private keys that decrypt dotenvx's encrypted env files"
+            ),
             None => format!("environment file `{name}` is tracked by git"),
         };
         outcome.findings.push(

@@ -175,6 +175,30 @@ fn a_plain_env_file_beside_its_tracked_encrypted_twin_is_still_reported() {
 }
 
 #[test]
+fn dotenvx_keys_beside_their_encrypted_file_are_reported() {
+    let repo = Repo::init();
+    repo.write(".env.production", encrypted_fixture("dotenvx.dotenv"));
+    repo.commit(
+        &[(
+            ".env.keys",
+            "DOTENV_PRIVATE_KEY_PRODUCTION=b19db1f06fc6664df85c86ef3407d6eb8df663eddafd8783aad0fca92e4d1ee0\n",
+        )],
+        "keys too",
+    );
+    let outcome = hygiene::check(repo.path()).expect("runs");
+    assert_eq!(
+        codes_at(&repo),
+        [("git.env-tracked".to_string(), ".env.keys".to_string())]
+    );
+    assert!(
+        outcome.findings[0]
+            .message
+            .to_string()
+            .contains("private keys that decrypt dotenvx's encrypted env files")
+    );
+}
+
+#[test]
 fn git_crypt_files_are_judged_by_the_staged_blob_not_the_unlocked_work_tree() {
     // An unlocked git-crypt repository: the work tree holds the plain text, the index the
     // blob git-crypt's filter encrypted.
