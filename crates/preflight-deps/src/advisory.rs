@@ -21,8 +21,9 @@ pub struct Advisory {
     pub aliases: Vec<String>,
     /// A one-line summary.
     pub summary: String,
-    /// From the CVSS vector, else the database's own rating, else medium.
-    pub severity: Severity,
+    /// From the CVSS vector, else the database's own rating; `None` when the record has
+    /// neither (it is then reported as medium, unless an alias says more).
+    pub severity: Option<Severity>,
     /// RustSec's informational kind (`unmaintained`, `unsound`, `notice`), when it is one.
     pub informational: Option<String>,
     /// The ranges of `ECOSYSTEM` and `SEMVER` type.
@@ -136,9 +137,9 @@ fn summary(record: &Record) -> String {
 }
 
 /// The highest severity of the CVSS v3 or v4 vectors (the package's own, else the record's);
-/// else the database's rating (GitHub's `database_specific.severity`); else medium. CVSS v2
+/// else the database's rating (GitHub's `database_specific.severity`); else none. CVSS v2
 /// vectors carry no band of their own and are left to the database's rating.
-fn severity(record: &Record, affected: &osv::Affected) -> Severity {
+fn severity(record: &Record, affected: &osv::Affected) -> Option<Severity> {
     let scores = if affected.severity.is_empty() {
         &record.severity
     } else {
@@ -155,10 +156,10 @@ fn severity(record: &Record, affected: &osv::Affected) -> Severity {
             cvss::Severity::Critical => Severity::Critical,
         })
         .max();
-    if let Some(severity) = from_cvss {
-        return severity;
+    if from_cvss.is_some() {
+        return from_cvss;
     }
-    let rated = [&affected.ecosystem_specific, &record.database_specific]
+    [&affected.ecosystem_specific, &record.database_specific]
         .into_iter()
         .flatten()
         .filter_map(|d| d.get("severity").and_then(|s| s.as_str()))
@@ -168,8 +169,7 @@ fn severity(record: &Record, affected: &osv::Affected) -> Severity {
             "MODERATE" | "MEDIUM" => Some(Severity::Medium),
             "LOW" => Some(Severity::Low),
             _ => None,
-        });
-    rated.unwrap_or(Severity::Medium)
+        })
 }
 
 #[cfg(test)]
@@ -182,7 +182,7 @@ mod tests {
     }
 
     #[test]
-    fn severity_from_cvss_then_database_then_medium() {
+    fn severity_from_cvss_then_database_then_none() {
         let with_vector = record(
             r#"{"id":"A","affected":[{"package":{"ecosystem":"PyPI","name":"Django"}}],
             "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
@@ -191,7 +191,7 @@ mod tests {
         let packages = Advisory::from_record(&with_vector);
         assert_eq!(packages[0].0, Ecosystem::PyPI);
         assert_eq!(packages[0].1, "django");
-        assert_eq!(packages[0].2.severity, Severity::Critical);
+        assert_eq!(packages[0].2.severity, Some(Severity::Critical));
         let rated = record(
             r#"{"id":"B","affected":[{"package":{"ecosystem":"npm","name":"x"}}],
             "severity":[{"type":"CVSS_V2","score":"AV:N/AC:L/Au:N/C:P/I:P/A:P"}],
@@ -199,16 +199,19 @@ mod tests {
         );
         assert_eq!(
             Advisory::from_record(&rated)[0].2.severity,
-            Severity::Medium
+            Some(Severity::Medium)
         );
         let v4 = record(
             r#"{"id":"C","affected":[{"package":{"ecosystem":"npm","name":"x"}}],
             "severity":[{"type":"CVSS_V4","score":"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"}]}"#,
         );
-        assert_eq!(Advisory::from_record(&v4)[0].2.severity, Severity::Critical);
+        assert_eq!(
+            Advisory::from_record(&v4)[0].2.severity,
+            Some(Severity::Critical)
+        );
         let bare =
             record(r#"{"id":"D","affected":[{"package":{"ecosystem":"crates.io","name":"x"}}]}"#);
-        assert_eq!(Advisory::from_record(&bare)[0].2.severity, Severity::Medium);
+        assert_eq!(Advisory::from_record(&bare)[0].2.severity, None);
     }
 
     #[test]

@@ -118,7 +118,7 @@ fn merge(advisories: &[&Advisory]) -> Vec<Vulnerability> {
                     .to_string(),
                 severity: members
                     .iter()
-                    .map(|a| severity_of(a))
+                    .filter_map(|a| severity_of(a))
                     .max()
                     .unwrap_or(Severity::Medium),
                 informational: members
@@ -134,11 +134,16 @@ fn merge(advisories: &[&Advisory]) -> Vec<Vulnerability> {
     out
 }
 
-/// An informational notice (a crate left unmaintained, an unsound API) is not a vulnerability:
-/// it is reported low unless a CVSS vector says more.
-fn severity_of(advisory: &Advisory) -> Severity {
+/// The advisory's rating; an informational notice (a crate left unmaintained, an unsound API)
+/// is not a vulnerability and is rated low at most.
+fn severity_of(advisory: &Advisory) -> Option<Severity> {
     match advisory.informational {
-        Some(_) => advisory.severity.min(Severity::Low),
+        Some(_) => Some(
+            advisory
+                .severity
+                .unwrap_or(Severity::Low)
+                .min(Severity::Low),
+        ),
         None => advisory.severity,
     }
 }
@@ -223,6 +228,7 @@ mod tests {
     use crate::advisory::Event;
 
     fn advisory(id: &str, aliases: &[&str], severity: Severity, fixed: &str) -> Advisory {
+        let severity = Some(severity);
         Advisory {
             id: id.into(),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
@@ -252,6 +258,18 @@ mod tests {
         assert_eq!(merged[0].ids, ["GHSA-bbbb", "CVE-2024-2"]);
         assert_eq!(merged[1].ids, ["PYSEC-2024-1", "GHSA-aaaa", "CVE-2024-1"]);
         assert_eq!(merged[1].severity, Severity::High);
+    }
+
+    #[test]
+    fn an_unrated_record_takes_its_alias_rating_else_medium() {
+        let mut pysec = advisory("PYSEC-1", &["CVE-1"], Severity::Low, "2");
+        pysec.severity = None;
+        let ghsa = advisory("GHSA-1", &["CVE-1"], Severity::Low, "2");
+        assert_eq!(merge(&[&pysec, &ghsa])[0].severity, Severity::Low);
+        assert_eq!(merge(&[&pysec])[0].severity, Severity::Medium);
+        let mut notice = advisory("RUSTSEC-1", &[], Severity::Critical, "2");
+        notice.informational = Some("unmaintained".into());
+        assert_eq!(merge(&[&notice])[0].severity, Severity::Low);
     }
 
     #[test]

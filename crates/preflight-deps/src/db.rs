@@ -118,7 +118,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
 
 /// A stamp that changes when a source changes.
 fn stamp(sources: &[PathBuf]) -> Result<String, DbError> {
-    let mut parts: Vec<Vec<u8>> = vec![b"format 3".to_vec()];
+    let mut parts: Vec<Vec<u8>> = vec![b"format 4".to_vec()];
     for source in sources {
         let meta = std::fs::metadata(source).map_err(|_| DbError::Missing(source.clone()))?;
         parts.push(canonical(source).into_bytes());

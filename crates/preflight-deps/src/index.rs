@@ -20,7 +20,7 @@ use crate::Ecosystem;
 use crate::advisory::Advisory;
 
 /// The file's first bytes; the last one is the format version.
-const MAGIC: &[u8; 8] = b"PFOSVIX\x03";
+const MAGIC: &[u8; 8] = b"PFOSVIX\x04";
 
 /// The largest header accepted (a full database's is a few megabytes).
 const MAX_HEADER: u64 = 1 << 30;
@@ -207,7 +207,7 @@ mod tests {
             id: id.into(),
             aliases: vec!["CVE-2021-1".into()],
             summary: "s".into(),
-            severity: Severity::High,
+            severity: Some(Severity::High),
             informational: None,
             ranges: vec![vec![
                 Event::Introduced("0".into()),

@@ -101,7 +101,7 @@ mod tests {
             id: "TEST-1".into(),
             aliases: Vec::new(),
             summary: String::new(),
-            severity: Severity::High,
+            severity: Some(Severity::High),
             informational: None,
             ranges,
             versions: versions.iter().map(|v| v.to_string()).collect(),

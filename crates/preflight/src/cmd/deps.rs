@@ -188,7 +188,7 @@ fn run_update(global: &GlobalArgs, args: &UpdateArgs) -> anyhow::Result<ExitCode
     output::notice(
         global,
         &format!(
-            "{} advisory records on {} packages indexed in {}",
+            "indexed {} advisory records (packages with advisories: {}) in {}",
             summary.records,
             opened.db.index().packages(),
             cache.root().display()
