@@ -16,7 +16,7 @@
 //! instead of one per line, and a syntax problem repeated in one file is listed
 //! [`CAPPED_AFTER`] times, then counted.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -25,7 +25,7 @@ use preflight_findings::{
 };
 
 use crate::codes::{self, grade, severity_of};
-use crate::dotenv::{self, Document, Problem, ProblemKind};
+use crate::dotenv::{self, Document, Entry, Problem, ProblemKind};
 use crate::encrypted::{self, Encryption};
 use crate::infer::{self, Context};
 use crate::policy::{Config, Kind, Policy, PolicyError, Profile};
@@ -177,10 +177,18 @@ impl EnvCheck {
                 kind: LocationKind::File,
                 profile,
                 document: &document,
+                latest: document.latest(),
                 example: example.as_ref().map(|(p, d)| (p.as_str(), d)),
+                example_latest: example
+                    .as_ref()
+                    .map(|(_, d)| d.latest())
+                    .unwrap_or_default(),
                 code: &code,
                 serves: Some(&serves),
-                companions: &companions,
+                companion_names: companions
+                    .iter()
+                    .flat_map(|d| d.entries.iter().map(|e| e.key.as_str()))
+                    .collect(),
                 ctx,
                 from_env: false,
                 encryption,
@@ -244,10 +252,15 @@ impl EnvCheck {
             kind: LocationKind::Environment,
             profile,
             document: &document,
+            latest: document.latest(),
             example: example.as_ref().map(|(p, d)| (p.as_str(), d)),
+            example_latest: example
+                .as_ref()
+                .map(|(_, d)| d.latest())
+                .unwrap_or_default(),
             code: &code,
             serves: None,
-            companions: &[],
+            companion_names: HashSet::new(),
             ctx,
             from_env: true,
             encryption: None,
@@ -294,9 +307,9 @@ impl EnvCheck {
             let rule = self.rule(name, input.ctx);
             let policy_required = rule.as_ref().and_then(|(_, r)| r.clone());
             let requirement = requirement(name, policy_required, profile, input);
-            let entry = input.document.get(name);
+            let entry = input.latest.get(name).copied();
             let Some(entry) = entry else {
-                let companion = input.companions.iter().any(|d| d.get(name).is_some());
+                let companion = input.companion_names.contains(name);
                 if let Some((severity, why)) = requirement.filter(|_| !companion) {
                     let message = format!("{name} is not set; {why}");
                     let help = if input.from_env {
@@ -362,7 +375,7 @@ impl EnvCheck {
             }
             let copied = input
                 .example
-                .and_then(|(path, doc)| Some((path, doc.get(name)?)))
+                .and_then(|(path, _)| Some((path, *input.example_latest.get(name)?)))
                 .filter(|(_, e)| e.value == value && !e.value.is_empty());
             let sensitive = kind.is_credential() || matches!(kind, Kind::DatabaseUrl { .. });
             if let (Some((example_path, example_entry)), true) = (copied, sensitive) {
@@ -446,12 +459,16 @@ struct Input<'a> {
     kind: LocationKind,
     profile: Profile,
     document: &'a Document,
+    /// The last assignment of each name in `document`.
+    latest: HashMap<&'a str, &'a Entry>,
     example: Option<(&'a str, &'a Document)>,
+    /// The last assignment of each name in the example.
+    example_latest: HashMap<&'a str, &'a Entry>,
     code: &'a CodeUsage,
     /// The code a file serves; `None` for the environment, which serves all of it.
     serves: Option<&'a Scope>,
-    /// The files a compose service names together with this one.
-    companions: &'a [Document],
+    /// The names set by the files a compose service names together with this one.
+    companion_names: HashSet<&'a str>,
     ctx: Context<'a>,
     from_env: bool,
     /// How the file's values are encrypted, when they are.
@@ -538,8 +555,8 @@ fn requirement(
             ),
         ));
     }
-    let (path, example) = input.example?;
-    let entry = example.get(name)?;
+    let (path, _) = input.example?;
+    let entry = input.example_latest.get(name)?;
     Some((
         grade(profile, Severity::Medium),
         format!("{path} lists it on line {}", entry.line),

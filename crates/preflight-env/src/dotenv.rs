@@ -140,6 +140,12 @@ impl Document {
         self.entries.iter().rev().find(|e| e.key == key)
     }
 
+    /// The last assignment of each name, by name: for looking up many names in a large file,
+    /// where [`Document::get`] would read the whole file for each.
+    pub fn latest(&self) -> HashMap<&str, &Entry> {
+        self.entries.iter().map(|e| (e.key.as_str(), e)).collect()
+    }
+
     /// The effective entries: the last assignment of each name, in order of first appearance.
     pub fn effective(&self) -> Vec<&Entry> {
         let mut seen = HashMap::new();

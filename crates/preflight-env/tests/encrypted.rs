@@ -286,3 +286,14 @@ fn five_of_a_problem_are_not_capped() {
     assert!(outcome.findings.iter().all(|f| f.location.line.is_some()));
     assert_eq!(outcome.stats.capped, 0);
 }
+
+#[test]
+fn thirty_thousand_broken_lines_are_six_findings() {
+    // Looked up by name once each: a check that read the file for every name would take
+    // minutes here.
+    let text: String = (0..30_000).map(|i| format!("KEY_{i} = v{i}\n")).collect();
+    let dir = project(&[(".env", text.as_bytes())]);
+    let outcome = run(dir.path(), "[env]\n");
+    assert_eq!(outcome.findings.len(), 6);
+    assert_eq!(outcome.stats.capped, 29_995);
+}
