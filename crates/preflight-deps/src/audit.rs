@@ -9,7 +9,7 @@ use crate::advisory::Advisory;
 use crate::codes;
 use crate::index::{Index, IndexError};
 use crate::lockfile::Package;
-use crate::matcher;
+use crate::matcher::{self, Prepared};
 use crate::{Ecosystem, Version};
 
 /// How many lockfile packages were matched, and how many could not be (not an index version).
@@ -48,7 +48,7 @@ pub struct Hit {
 /// Matches `packages` against `index`.
 pub fn audit(index: &Index, packages: &[Package]) -> Result<(Vec<Hit>, Tally), IndexError> {
     let mut tally = Tally::default();
-    let mut by_package: HashMap<(Ecosystem, String), Vec<Advisory>> = HashMap::new();
+    let mut by_package: HashMap<(Ecosystem, String), Vec<Prepared>> = HashMap::new();
     let mut hits = Vec::new();
     for package in packages {
         let Some(version) = Version::parse(package.ecosystem, &package.version) else {
@@ -62,19 +62,24 @@ pub fn audit(index: &Index, packages: &[Package]) -> Result<(Vec<Hit>, Tally), I
         );
         if !by_package.contains_key(&key) {
             let advisories = index.lookup(key.0, &key.1)?;
-            by_package.insert(key.clone(), advisories);
+            let prepared = advisories
+                .into_iter()
+                .map(|a| Prepared::new(a, package.ecosystem))
+                .collect();
+            by_package.insert(key.clone(), prepared);
         }
-        let applying: Vec<&Advisory> = by_package[&key]
+        let applying: Vec<&Prepared> = by_package[&key]
             .iter()
-            .filter(|a| matcher::affects(a, package.ecosystem, &version))
+            .filter(|a| a.affects(&version))
             .collect();
         if applying.is_empty() {
             continue;
         }
+        let advisories: Vec<&Advisory> = applying.iter().map(|p| &p.advisory).collect();
         hits.push(Hit {
             package: package.clone(),
-            fixed: matcher::lowest_fix(&applying, package.ecosystem, &version),
-            vulnerabilities: merge(&applying),
+            fixed: matcher::lowest_fix(&applying, &version),
+            vulnerabilities: merge(&advisories),
         });
     }
     Ok((hits, tally))

@@ -7,59 +7,104 @@
 //! when it is in the explicit `versions` list. An event whose version the ecosystem cannot parse
 //! makes its range unusable; the range is then not applied rather than guessed.
 
+use std::cmp::Ordering;
+
 use crate::advisory::{Advisory, Event};
 use crate::{Ecosystem, Version};
 
-/// A range's event with its version parsed; `None` stands for `0`.
-struct Parsed<'a> {
-    event: &'a Event,
-    version: Option<Version>,
+/// What an event does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Introduced,
+    Fixed,
+    LastAffected,
+    Limit,
 }
 
-/// Whether `advisory` affects `version` of a package of `ecosystem`.
-pub fn affects(advisory: &Advisory, ecosystem: Ecosystem, version: &Version) -> bool {
-    advisory
-        .versions
-        .iter()
-        .filter_map(|v| Version::parse(ecosystem, v))
-        .any(|v| &v == version)
-        || advisory
+/// An event with its version parsed (`None` stands for `0`) and as written.
+#[derive(Debug, Clone)]
+struct Parsed {
+    kind: Kind,
+    version: Option<Version>,
+    text: String,
+}
+
+/// An advisory with its versions parsed once, so that matching is comparisons only: the
+/// explicit versions sorted for a binary search, each usable range's events sorted.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The advisory.
+    pub advisory: Advisory,
+    versions: Vec<Version>,
+    ranges: Vec<Vec<Parsed>>,
+}
+
+impl Prepared {
+    /// Parses `advisory`'s versions as `ecosystem` orders them.
+    pub fn new(advisory: Advisory, ecosystem: Ecosystem) -> Prepared {
+        let mut versions: Vec<Version> = advisory
+            .versions
+            .iter()
+            .filter_map(|v| Version::parse(ecosystem, v))
+            .collect();
+        versions.sort();
+        let ranges = advisory
             .ranges
             .iter()
-            .any(|range| in_range(range, ecosystem, version))
+            .filter_map(|range| prepare_range(range, ecosystem))
+            .collect();
+        Prepared {
+            advisory,
+            versions,
+            ranges,
+        }
+    }
+
+    /// Whether the advisory affects `version`.
+    pub fn affects(&self, version: &Version) -> bool {
+        self.versions.binary_search(version).is_ok()
+            || self.ranges.iter().any(|range| in_range(range, version))
+    }
 }
 
-fn in_range(range: &[Event], ecosystem: Ecosystem, version: &Version) -> bool {
+/// The range's events parsed and sorted; `None` if one cannot be parsed.
+fn prepare_range(range: &[Event], ecosystem: Ecosystem) -> Option<Vec<Parsed>> {
     let mut events = Vec::with_capacity(range.len());
     for event in range {
-        let text = match event {
-            Event::Introduced(v) | Event::Fixed(v) | Event::LastAffected(v) | Event::Limit(v) => v,
+        let (kind, text) = match event {
+            Event::Introduced(v) => (Kind::Introduced, v),
+            Event::Fixed(v) => (Kind::Fixed, v),
+            Event::LastAffected(v) => (Kind::LastAffected, v),
+            Event::Limit(v) => (Kind::Limit, v),
         };
-        let parsed = if matches!(event, Event::Introduced(_)) && text.trim() == "0" {
+        let version = if kind == Kind::Introduced && text.trim() == "0" {
             None
         } else {
-            match Version::parse(ecosystem, text) {
-                Some(v) => Some(v),
-                None => return false,
-            }
+            Some(Version::parse(ecosystem, text)?)
         };
         events.push(Parsed {
-            event,
-            version: parsed,
+            kind,
+            version,
+            text: text.clone(),
         });
     }
     // Stable: events at the same version keep the record's order.
     events.sort_by(|a, b| a.version.cmp(&b.version));
+    Some(events)
+}
+
+fn in_range(events: &[Parsed], version: &Version) -> bool {
     let mut affected = false;
-    for Parsed { event, version: at } in &events {
-        let reached = at.as_ref().is_none_or(|at| at <= version);
-        match event {
-            Event::Introduced(_) if reached => affected = true,
-            Event::Fixed(_) if reached => affected = false,
-            Event::LastAffected(_) if at.as_ref().is_some_and(|at| at < version) => {
-                affected = false;
-            }
-            Event::Limit(_) if reached => return false,
+    for event in events {
+        let order = event
+            .version
+            .as_ref()
+            .map_or(Ordering::Less, |at| at.cmp(version));
+        match event.kind {
+            Kind::Introduced if order != Ordering::Greater => affected = true,
+            Kind::Fixed if order != Ordering::Greater => affected = false,
+            Kind::LastAffected if order == Ordering::Less => affected = false,
+            Kind::Limit if order != Ordering::Greater => return false,
             _ => {}
         }
     }
@@ -68,25 +113,18 @@ fn in_range(range: &[Event], ecosystem: Ecosystem, version: &Version) -> bool {
 
 /// The lowest version above `version` that none of `advisories` affects, among the versions
 /// their ranges name as fixed; `None` when no fixed version is known.
-pub fn lowest_fix(
-    advisories: &[&Advisory],
-    ecosystem: Ecosystem,
-    version: &Version,
-) -> Option<String> {
-    let mut candidates: Vec<(Version, &str)> = advisories
+pub fn lowest_fix(advisories: &[&Prepared], version: &Version) -> Option<String> {
+    let mut candidates: Vec<(&Version, &str)> = advisories
         .iter()
         .flat_map(|a| a.ranges.iter().flatten())
-        .filter_map(|e| match e {
-            Event::Fixed(v) => Some(v),
-            _ => None,
-        })
-        .filter_map(|text| Version::parse(ecosystem, text).map(|v| (v, text.as_str())))
-        .filter(|(v, _)| v > version)
+        .filter(|e| e.kind == Kind::Fixed)
+        .filter_map(|e| e.version.as_ref().map(|v| (v, e.text.as_str())))
+        .filter(|(v, _)| *v > version)
         .collect();
-    candidates.sort_by(|a, b| a.0.cmp(&b.0));
+    candidates.sort_by(|a, b| a.0.cmp(b.0));
     candidates
         .into_iter()
-        .find(|(candidate, _)| !advisories.iter().any(|a| affects(a, ecosystem, candidate)))
+        .find(|(candidate, _)| !advisories.iter().any(|a| a.affects(candidate)))
         .map(|(_, text)| text.to_string())
 }
 
@@ -116,7 +154,7 @@ mod tests {
     }
 
     fn hit(a: &Advisory, ecosystem: Ecosystem, v: &str) -> bool {
-        affects(a, ecosystem, &Version::parse(ecosystem, v).unwrap())
+        Prepared::new(a.clone(), ecosystem).affects(&Version::parse(ecosystem, v).unwrap())
     }
 
     #[test]
@@ -190,16 +228,11 @@ mod tests {
             &[],
         );
         let two = advisory(vec![vec![i("3.2.10"), f("3.2.25")]], &[]);
+        let [one, two, unfixed] = [one, two, advisory(vec![vec![i("0")]], &[])]
+            .map(|a| Prepared::new(a, Ecosystem::PyPI));
         let v = Version::parse(Ecosystem::PyPI, "3.2.0").unwrap();
-        assert_eq!(
-            lowest_fix(&[&one, &two], Ecosystem::PyPI, &v).as_deref(),
-            Some("3.2.25")
-        );
-        assert_eq!(
-            lowest_fix(&[&one], Ecosystem::PyPI, &v).as_deref(),
-            Some("3.2.20")
-        );
-        let unfixed = advisory(vec![vec![i("0")]], &[]);
-        assert_eq!(lowest_fix(&[&unfixed], Ecosystem::PyPI, &v), None);
+        assert_eq!(lowest_fix(&[&one, &two], &v).as_deref(), Some("3.2.25"));
+        assert_eq!(lowest_fix(&[&one], &v).as_deref(), Some("3.2.20"));
+        assert_eq!(lowest_fix(&[&unfixed], &v), None);
     }
 }
