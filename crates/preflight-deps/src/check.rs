@@ -186,11 +186,8 @@ impl DepsCheck {
                 (exports.into_iter().map(|e| e.path).collect(), oldest)
             }
         };
-        let index_dir = self
-            .index_dir
-            .clone()
-            .unwrap_or_else(|| std::env::temp_dir().join("preflight-index"));
-        let db = Database::open(&sources, &index_dir, self.reindex).map_err(|e| e.to_string())?;
+        let db = Database::open(&sources, self.index_dir.as_deref(), self.reindex)
+            .map_err(|e| e.to_string())?;
         Ok(Opened {
             db,
             sources,

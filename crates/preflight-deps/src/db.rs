@@ -55,17 +55,25 @@ pub struct Database {
 
 impl Database {
     /// Opens the database made of `sources`, reusing the index in `index_dir` when it was built
-    /// from the same sources, else building it there (in memory when it cannot be written).
-    pub fn open(sources: &[PathBuf], index_dir: &Path, reindex: bool) -> Result<Database, DbError> {
+    /// from the same sources, else building it there; without a directory, or when it cannot be
+    /// written, the index is built in memory for this run only.
+    pub fn open(
+        sources: &[PathBuf],
+        index_dir: Option<&Path>,
+        reindex: bool,
+    ) -> Result<Database, DbError> {
         let stamp = stamp(sources)?;
         let names: Vec<String> = sources.iter().map(|s| canonical(s)).collect();
         let name_parts: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
-        let path = index_dir.join(format!(
-            "{}.idx",
-            Fingerprint::of_parts(&name_parts).as_str()
-        ));
+        let path = index_dir.map(|dir| {
+            dir.join(format!(
+                "{}.idx",
+                Fingerprint::of_parts(&name_parts).as_str()
+            ))
+        });
         if !reindex
-            && let Ok(index) = Index::open(&path)
+            && let Some(path) = &path
+            && let Ok(index) = Index::open(path)
             && index.summary().stamp == stamp
         {
             return Ok(Database {
@@ -76,11 +84,10 @@ impl Database {
         let (packages, mut summary) = build(sources)?;
         summary.stamp = stamp;
         let bytes = index::encode(&packages, summary);
-        let index = match write_atomically(&path, &bytes) {
-            Ok(()) => Index::open(&path).ok(),
-            Err(_) => None,
-        };
-        let index = match index {
+        let written = path
+            .filter(|path| write_atomically(path, &bytes).is_ok())
+            .and_then(|path| Index::open(&path).ok());
+        let index = match written {
             Some(index) => index,
             None => Index::from_bytes(bytes).expect("a freshly encoded index reads back"),
         };
@@ -388,7 +395,7 @@ mod tests {
         let cache = dir.path().join("cache");
         let sources = [tree.clone(), zip.clone()];
 
-        let db = Database::open(&sources, &cache, false).unwrap();
+        let db = Database::open(&sources, Some(&cache), false).unwrap();
         assert!(db.built);
         let summary = db.index().summary();
         assert_eq!(summary.records, 2);
@@ -404,15 +411,19 @@ mod tests {
             .collect();
         assert_eq!(ids, ["GHSA-1", "PYSEC-1"]);
 
-        assert!(!Database::open(&sources, &cache, false).unwrap().built);
-        assert!(Database::open(&sources, &cache, true).unwrap().built);
+        assert!(!Database::open(&sources, Some(&cache), false).unwrap().built);
+        // Without a cache directory the index lives in memory and is built every time.
+        let in_memory = Database::open(&sources, None, false).unwrap();
+        assert!(in_memory.built);
+        assert_eq!(in_memory.index().summary().records, 2);
+        assert!(Database::open(&sources, Some(&cache), true).unwrap().built);
         // A record added to the tree changes the stamp.
         std::fs::write(
             tree.join("vulns/django/PYSEC-2.yaml"),
             PYSEC.replace("PYSEC-1", "PYSEC-2"),
         )
         .unwrap();
-        let again = Database::open(&sources, &cache, false).unwrap();
+        let again = Database::open(&sources, Some(&cache), false).unwrap();
         assert!(again.built);
         assert_eq!(
             again
@@ -426,7 +437,7 @@ mod tests {
         for entry in std::fs::read_dir(&cache).unwrap() {
             std::fs::write(entry.unwrap().path(), b"PFOSVIX").unwrap();
         }
-        assert!(Database::open(&sources, &cache, false).unwrap().built);
+        assert!(Database::open(&sources, Some(&cache), false).unwrap().built);
     }
 
     #[test]
@@ -437,20 +448,22 @@ mod tests {
         let bytes = std::fs::read(&zip).unwrap();
         std::fs::write(&zip, &bytes[..bytes.len() / 2]).unwrap();
         let cache = dir.path().join("cache");
-        let error = Database::open(std::slice::from_ref(&zip), &cache, false)
+        let error = Database::open(std::slice::from_ref(&zip), Some(&cache), false)
             .err()
             .unwrap();
         assert!(matches!(error, DbError::Unreadable { .. }), "{error}");
         assert!(error.to_string().contains("all.zip"), "{error}");
 
         let missing = dir.path().join("nowhere");
-        let error = Database::open(&[missing], &cache, false).err().unwrap();
+        let error = Database::open(&[missing], Some(&cache), false)
+            .err()
+            .unwrap();
         assert!(error.to_string().contains("nowhere"), "{error}");
 
         let empty = dir.path().join("empty");
         std::fs::create_dir(&empty).unwrap();
         std::fs::write(empty.join("package.json"), "{\"name\": \"x\"}").unwrap();
-        let error = Database::open(&[empty], &cache, false).err().unwrap();
+        let error = Database::open(&[empty], Some(&cache), false).err().unwrap();
         assert!(matches!(error, DbError::Empty(_)), "{error}");
     }
 }
