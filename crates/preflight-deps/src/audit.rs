@@ -12,6 +12,9 @@ use crate::lockfile::Package;
 use crate::matcher::{self, Prepared};
 use crate::{Ecosystem, Version};
 
+/// How many vulnerabilities a finding's message names.
+const LISTED: usize = 5;
+
 /// How many lockfile packages were matched, and how many could not be (not an index version).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
@@ -186,11 +189,16 @@ impl Hit {
             _ if count == 1 => "a known vulnerability".to_string(),
             _ => format!("{count} known vulnerabilities"),
         };
-        let listed: Vec<String> = self
+        // The message names the first few; the `advisories` detail lists every id.
+        let mut listed: Vec<String> = self
             .vulnerabilities
             .iter()
+            .take(LISTED)
             .map(|v| v.ids.join(" / "))
             .collect();
+        if count > LISTED {
+            listed.push(format!("and {} more", count - LISTED));
+        }
         let mut message = format!("{} {} has {kind}: {}", p.name, p.version, listed.join("; "));
         if !worst.summary.is_empty() {
             message.push_str(&format!(" ({})", worst.summary));
@@ -275,6 +283,35 @@ mod tests {
         let mut notice = advisory("RUSTSEC-1", &[], Severity::Critical, "2");
         notice.informational = Some("unmaintained".into());
         assert_eq!(merge(&[&notice])[0].severity, Severity::Low);
+    }
+
+    #[test]
+    fn the_message_names_five_vulnerabilities_and_the_details_every_id() {
+        let advisories: Vec<Advisory> = (0..7)
+            .map(|n| advisory(&format!("PYSEC-{n}"), &[], Severity::Low, "2.0"))
+            .collect();
+        let refs: Vec<&Advisory> = advisories.iter().collect();
+        let hit = Hit {
+            package: Package {
+                ecosystem: Ecosystem::PyPI,
+                name: "pkg".into(),
+                version: "1.0".into(),
+                path: "requirements.txt".into(),
+                line: 3,
+            },
+            vulnerabilities: merge(&refs),
+            fixed: Some("2.0".into()),
+        };
+        let finding = hit.finding();
+        assert!(
+            finding.message.contains("PYSEC-4; and 2 more"),
+            "{}",
+            finding.message
+        );
+        assert!(!finding.message.contains("PYSEC-5"), "{}", finding.message);
+        assert_eq!(finding.details["advisories"].matches("PYSEC-").count(), 7);
+        assert_eq!(finding.help.as_deref(), Some("upgrade pkg 1.0 -> 2.0"));
+        assert_eq!(finding.location.to_string(), "requirements.txt:3:1");
     }
 
     #[test]
