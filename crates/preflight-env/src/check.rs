@@ -724,6 +724,7 @@ fn cap(findings: Vec<Finding>, shown: &str) -> (Vec<Finding>, u64) {
         first: u32,
         last: u32,
         count: u64,
+        profile: Option<String>,
     }
     let mut kept = Vec::with_capacity(findings.len().min(64));
     let mut rests: Vec<Rest> = Vec::new();
@@ -749,26 +750,29 @@ fn cap(findings: Vec<Finding>, shown: &str) -> (Vec<Finding>, u64) {
                 first: line,
                 last: line,
                 count: 1,
+                profile: finding.details.get("profile").cloned(),
             }),
         }
     }
     let mut capped = 0;
     for rest in rests {
         capped += rest.count;
-        kept.push(
-            Finding::new(
-                rest.code,
-                rest.severity,
-                format!(
-                    "{} more lines have this problem (lines {} to {}); only the first {CAPPED_AFTER} are listed one by one",
-                    rest.count, rest.first, rest.last
-                ),
-                Location::whole(LocationKind::File, shown),
-                "capped",
-            )
-            .with_help("fix the lines listed, then run the check again to see the rest")
-            .with_detail("capped", rest.count.to_string()),
-        );
+        let mut finding = Finding::new(
+            rest.code,
+            rest.severity,
+            format!(
+                "{} further lines have this problem (lines {} to {}), counted here instead of listed; the first {CAPPED_AFTER} are listed with their lines",
+                rest.count, rest.first, rest.last
+            ),
+            Location::whole(LocationKind::File, shown),
+            "capped",
+        )
+        .with_help("fix the lines listed, then run the check again to see the rest")
+        .with_detail("capped", rest.count.to_string());
+        if let Some(profile) = rest.profile {
+            finding = finding.with_detail("profile", profile);
+        }
+        kept.push(finding);
     }
     (kept, capped)
 }

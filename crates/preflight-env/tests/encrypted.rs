@@ -263,11 +263,15 @@ fn a_repeated_problem_is_listed_five_times_then_counted() {
     );
     let summary = outcome.findings.last().expect("the count");
     assert_eq!(summary.details.get("capped").map(String::as_str), Some("7"));
+    assert_eq!(
+        summary.details.get("profile").map(String::as_str),
+        Some("production")
+    );
     assert!(
         summary
             .message
             .to_string()
-            .contains("7 more lines have this problem (lines 26 to 32)"),
+            .contains("7 further lines have this problem (lines 26 to 32)"),
         "{}",
         summary.message
     );

@@ -213,11 +213,14 @@ fn a_repeated_problem_is_capped_and_counted_in_every_format() {
     assert!(results.iter().any(|r| {
         r["message"]["text"]
             .as_str()
-            .is_some_and(|m| m.contains("7 more lines have this problem"))
+            .is_some_and(|m| m.contains("7 further lines have this problem"))
     }));
 
     let human = check(root, "human").stdout;
-    assert!(human.contains("7 more lines have this problem"), "{human}");
+    assert!(
+        human.contains("7 further lines have this problem"),
+        "{human}"
+    );
     assert!(
         human.contains(", 7 capped (counted, not listed)"),
         "{human}"
@@ -232,5 +235,5 @@ fn a_repeated_problem_is_capped_and_counted_in_every_format() {
         html.contains("7 findings capped (counted, not listed)"),
         "{html}"
     );
-    assert!(html.contains("7 more lines have this problem"));
+    assert!(html.contains("7 further lines have this problem"));
 }
