@@ -46,10 +46,12 @@ impl Report {
         self.findings.iter().any(|f| f.severity >= fail_on)
     }
 
-    /// Scrubs the paths, URLs and targets the report shows, as messages are scrubbed when they
-    /// are made: a file named with a credential, or a URL with a password or a token in its
-    /// query, is shown without it. Paths are kept raw until here because filters match them.
-    pub fn scrub_locations(&mut self) {
+    /// Scrubs the paths, URLs, targets and details the report shows, as messages are scrubbed
+    /// when they are made: a file named with a credential, a URL with a password or a token in
+    /// its query, a cookie named with a token, is shown without it. Paths and details are kept
+    /// raw until here because filters and tests match them; the `blob` detail is an object id
+    /// git computed, never input, and stays whole so that it can be looked up.
+    pub fn scrub_for_display(&mut self) {
         let clean = |path: &mut String| {
             if let Cow::Owned(scrubbed) = scrub(path) {
                 *path = scrubbed;
@@ -57,6 +59,11 @@ impl Report {
         };
         for finding in &mut self.findings {
             clean(&mut finding.location.path);
+            for (key, value) in &mut finding.details {
+                if key != "blob" {
+                    clean(value);
+                }
+            }
             if let Some(history) = &mut finding.history {
                 clean(&mut history.introduced.path);
                 if let Some(removed) = &mut history.removed {
@@ -129,7 +136,7 @@ mod tests {
         report
             .warnings
             .push(Warning::at("a/q8ZfT2mWx7LcR4vNp1KsY6dH.txt", "w"));
-        report.scrub_locations();
+        report.scrub_for_display();
         assert_eq!(
             report.findings[0].location.path,
             "https://u:***@site.test/?token=***"

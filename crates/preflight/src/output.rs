@@ -48,7 +48,7 @@ pub fn report(
     let mut sink = Sink::new(filters);
     sink.accept(outcome);
     let mut report = sink.finish();
-    report.scrub_locations();
+    report.scrub_for_display();
 
     if let Some(path) = &global.write_baseline {
         let baseline = Baseline::record(&report.findings, previous.as_ref());
@@ -127,7 +127,9 @@ fn render(global: &GlobalArgs, report: &Report, context: Context) -> anyhow::Res
         color: use_color(global.color, to_terminal),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         rules: context.rules,
-        root: context.root,
+        root: context
+            .root
+            .map(|root| preflight_findings::scrub(&root).into_owned()),
         checks_run: context.checks_run,
     };
     let mut text = Vec::new();

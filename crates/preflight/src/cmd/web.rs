@@ -119,7 +119,7 @@ fn json(
             let mut sink = Sink::new(filters.clone());
             sink.accept(outcome);
             let mut report = sink.finish();
-            report.scrub_locations();
+            report.scrub_for_display();
             (preflight_findings::scrub(&url).into_owned(), report)
         })
         .collect();
