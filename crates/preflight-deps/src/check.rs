@@ -324,17 +324,22 @@ fn record_facts(
         outcome.facts.push(Fact::new(
             codes::VULNERABLE,
             Location::whole(LocationKind::File, rel.clone()),
-            format!("{count} packages audited against {records} advisory records"),
+            format!("{count} packages read"),
         ));
     }
+    let mut summary = format!(
+        "{} package versions audited against {records} advisory records",
+        tally.audited
+    );
     if tally.unversioned > 0 {
-        outcome.facts.push(Fact::new(
-            "deps",
-            Location::whole(LocationKind::Project, "."),
-            format!(
-                "{} packages come from URLs, git or local paths and have no index version to audit",
-                tally.unversioned
-            ),
+        summary.push_str(&format!(
+            "; {} come from URLs, git or local paths and have no index version to audit",
+            tally.unversioned
         ));
     }
+    outcome.facts.push(Fact::new(
+        "deps",
+        Location::whole(LocationKind::Project, "."),
+        summary,
+    ));
 }

@@ -115,7 +115,18 @@ fn audit(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
     progress.step("indexing the advisory database");
     // Opening first makes a database that cannot be used an error; the check then reuses the
     // index it built.
-    check.open().map_err(anyhow::Error::msg)?;
+    let opened = check.open().map_err(anyhow::Error::msg)?;
+    drop(progress);
+    if opened.db.built {
+        output::notice(
+            global,
+            &format!(
+                "indexed {} advisory records",
+                opened.db.index().summary().records
+            ),
+        );
+    }
+    let progress = output::Progress::start(global);
     progress.step("auditing dependencies");
     let outcome = check.reindex(false).run(&Project {
         root: args.dir.clone(),
