@@ -5,7 +5,7 @@ use std::path::Path;
 
 use preflight_env::{Config, EnvCheck};
 
-fn write(root: &Path, path: &str, text: &str) {
+fn write(root: &Path, path: &str, text: impl AsRef<[u8]>) {
     let path = root.join(path);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
@@ -377,4 +377,37 @@ fn a_project_template_is_not_judged_as_a_project() {
     write(root, "hooks/post_gen_project.py", "import os\n");
     write(root, ".env", "TEMPLATE_LOG_LEVEL=debug\n");
     assert_eq!(findings(root), []);
+}
+
+#[test]
+fn named_paths_outside_the_project_and_unreadable_files_are_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("project");
+    let root = root.as_path();
+    // A dotenv file beside the project, which code and scripts name by escaping paths.
+    write(dir.path(), "outside.env", "LEAKED=1\n");
+    write(
+        root,
+        "app/settings.py",
+        "import os\nfrom dotenv import load_dotenv\nload_dotenv(\"../../outside.env\")\nload_dotenv(\"/etc/hostname\")\nload_dotenv(\"{{ cookiecutter.env_file }}\")\nKEY = os.environ[\"API_SIGNING_KEY\"]\n",
+    );
+    write(
+        root,
+        "run.sh",
+        "docker run --env-file ../outside.env app\ndocker run --env-file=$HOME/.env app\n",
+    );
+    // Not UTF-8, and a Dockerfile that is binary.
+    write(
+        root,
+        "Makefile",
+        b"run:\n\tnode --env-file=\xff\xfe.env x.js\n".as_slice(),
+    );
+    write(root, "Dockerfile", [0u8, 159, 146, 150, 0, 1].as_slice());
+    write(
+        root,
+        "app/legacy.py",
+        b"X = os.environ[\"\xff\"]\n".as_slice(),
+    );
+    write(root, ".env", "DEBUG=False\n");
+    assert_eq!(missing(root), pairs(&[(".env", "API_SIGNING_KEY")]));
 }
