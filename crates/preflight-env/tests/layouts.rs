@@ -411,3 +411,43 @@ fn named_paths_outside_the_project_and_unreadable_files_are_left_alone() {
     write(root, ".env", "DEBUG=False\n");
     assert_eq!(missing(root), pairs(&[(".env", "API_SIGNING_KEY")]));
 }
+
+#[test]
+fn compose_refuses_to_start_without_what_it_interpolates_with_a_question_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Laid out like the full-stack FastAPI template: compose reads `${X?...}` from the `.env`
+    // beside it, whatever the services' code reads.
+    write(
+        root,
+        "compose.yml",
+        "services:\n  db:\n    image: postgres:17\n    environment:\n      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD?Variable not set}\n      - PGDATA=${PGDATA:-/var/lib/postgresql/data}\n  proxy:\n    image: traefik:3.6\n    labels:\n      - traefik.http.routers.api.rule=Host(`api.${DOMAIN?Variable not set}`)\n",
+    );
+    write(
+        root,
+        ".env",
+        "DOMAIN=shop.example-corp.io
+",
+    );
+    // A dotenv file elsewhere is not what compose reads.
+    write(
+        root,
+        "frontend/.env",
+        "VITE_API_URL=https://api.shop.example-corp.io\n",
+    );
+    let found = findings(root);
+    let missing: Vec<(&str, &str, &str)> = found
+        .iter()
+        .filter(|(code, ..)| code == "env.missing")
+        .map(|(_, path, var, severity)| (path.as_str(), var.as_str(), severity.as_str()))
+        .collect();
+    assert_eq!(missing, [(".env", "POSTGRES_PASSWORD", "high")]);
+    let outcome = EnvCheck::new(&Config::default()).unwrap().check_files(root);
+    let message = &outcome
+        .findings
+        .iter()
+        .find(|f| f.id == "env.missing")
+        .unwrap()
+        .message;
+    assert!(message.contains("compose.yml:5"), "{message}");
+}
