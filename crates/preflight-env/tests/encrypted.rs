@@ -57,6 +57,7 @@ const ENCRYPTED: &[(&str, &str, &str)] = &[
     ("sops.yaml", ".env.sops.yaml", "sops"),
     ("sops.json", ".env.sops.json", "sops"),
     ("sops.ini", ".env.sops.ini", "sops"),
+    ("sops-python.json", "config/.env.json", "sops"),
     ("dotenvx.dotenv", ".env.staging", "dotenvx"),
     ("dotenv-vault.dotenv", "web/.env.vault", "dotenv-vault"),
     ("sealed-secret.yaml", ".env.sealed.yaml", "SealedSecrets"),
