@@ -490,10 +490,6 @@ impl Scope {
     /// Whether the file serves the read of variable `name` in the source file at `path`
     /// (relative to the root).
     pub fn serves(&self, path: &str, name: &str) -> bool {
-        // Compose reads `${...}` from the dotenv files of its own directory only.
-        if is_compose_name(path.rsplit('/').next().unwrap_or(path)) {
-            return parent(path) == self.own;
-        }
         // Named explicitly, the file serves the code that names it, except the directories
         // inside that code with a dotenv file of their own (a frontend's `.env`).
         let claimed = |context: &String| {

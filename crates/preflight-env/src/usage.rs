@@ -11,7 +11,6 @@
 //! | `env("X")`, `env.str("X")`, `env.bool("X")`, ... (django-environ), `config("X")` (decouple) | unless a default is given; only where `env` is django-environ's and `config` decouple's |
 //! | a field of a pydantic `BaseSettings` class | unless it has a default |
 //! | `process.env.X`, `import.meta.env.X` (and `[...]`) | unless negated with `!` or followed by `??`, `\|\|`, `&&`, `?` or a comparison |
-//! | `${X?message}`, `${X:?message}` in a compose file | yes (compose refuses to start); `${X}`, `${X:-d}` no |
 //!
 //! A read only counts towards what a deployment needs when it is in code that deploys: reads in
 //! tests, test configurations and CI tooling ([`is_test_path`]), in project templates
@@ -312,12 +311,6 @@ static ENVIRON_ENV: LazyLock<Regex> = LazyLock::new(|| {
     .expect("environ pattern is valid")
 });
 
-/// `${X}`, `${X:-default}`, `${X:?message}` in a compose file; a `$$` before it escapes it.
-static INTERPOLATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&r"(\$?)\$\{NAME(:?[-?+])?".replace("NAME", NAME))
-        .expect("interpolation pattern is valid")
-});
-
 /// What `import.meta.env` holds that Vite sets itself, never from a dotenv file.
 const VITE_BUILTINS: &[&str] = &["MODE", "DEV", "PROD", "SSR", "BASE_URL"];
 
@@ -370,14 +363,9 @@ pub fn scan(root: &Path) -> CodeUsage {
             continue;
         }
         let path = entry.path();
-        let compose = entry
-            .file_name()
-            .to_str()
-            .is_some_and(crate::scope::is_compose_name);
         let language = match path.extension().and_then(|e| e.to_str()) {
             Some("py") => Language::Python,
             Some("js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx") => Language::JavaScript,
-            _ if compose => Language::Compose,
             _ => continue,
         };
         let relative = crate::relative(root, path);
@@ -419,11 +407,8 @@ pub fn scan(root: &Path) -> CodeUsage {
 pub enum Language {
     /// Python (`os.environ`, django-environ, decouple, pydantic).
     Python,
-    /// JavaScript or TypeScript (`process.env`, `import.meta.env`).
+    /// JavaScript or TypeScript (`process.env`).
     JavaScript,
-    /// A compose file: `${X}` in it is read from the `.env` beside it when compose starts, and
-    /// `${X?message}`, `${X:?message}` stop compose when X is unset.
-    Compose,
 }
 
 /// The variable reads in one source text.
@@ -454,17 +439,6 @@ pub fn scan_source(text: &str, path: &str, language: Language) -> Vec<Usage> {
         };
         let mut reads = Vec::new();
         match language {
-            Language::Compose => {
-                if !line.trim_start().starts_with('#') {
-                    for caps in INTERPOLATION.captures_iter(line) {
-                        if caps.get(1).is_some_and(|m| !m.is_empty()) {
-                            continue;
-                        }
-                        let required = caps.get(3).is_some_and(|m| m.as_str().ends_with('?'));
-                        reads.push(at(&caps[2], required, "compose ${...}"));
-                    }
-                }
-            }
             Language::JavaScript => {
                 for form in JAVASCRIPT.iter() {
                     for caps in form.regex.captures_iter(line) {
@@ -555,10 +529,6 @@ static LITERAL: LazyLock<Regex> = LazyLock::new(|| {
 /// ".local")`, `BASE_DIR / ".env"`), leaving out keyword arguments other than the path's own
 /// (`encoding="utf-8"`); a call without a literal names no file.
 pub fn references_in(text: &str, path: &str, language: Language) -> Vec<Reference> {
-    // A compose file's `env_file:` is read with its services ([`crate::scope`]).
-    if language == Language::Compose {
-        return Vec::new();
-    }
     let vite = language == Language::JavaScript
         && path
             .rsplit('/')
@@ -810,21 +780,6 @@ HEADER = (
                 ("PROXY_SSL_HEADER", 7, false),
             ]
         );
-    }
-
-    #[test]
-    fn reads_compose_interpolation() {
-        let text = "services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD?Variable not set}\n      - POSTGRES_USER=${POSTGRES_USER:?err}\n      - PGDATA=${PGDATA:-/var/lib/pg}\n      - TAG=$${NOT_READ?x}\n    image: \"postgres:${TAG}\"\n# - ${COMMENTED?x}\n";
-        assert_eq!(
-            names(&scan_source(text, "compose.yml", Language::Compose)),
-            [
-                ("POSTGRES_PASSWORD", 4, true),
-                ("POSTGRES_USER", 5, true),
-                ("PGDATA", 6, false),
-                ("TAG", 8, false),
-            ]
-        );
-        assert!(references_in("    env_file: .env\n", "compose.yml", Language::Compose).is_empty());
     }
 
     #[test]
