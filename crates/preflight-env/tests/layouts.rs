@@ -411,3 +411,18 @@ fn named_paths_outside_the_project_and_unreadable_files_are_left_alone() {
     write(root, ".env", "DEBUG=False\n");
     assert_eq!(missing(root), pairs(&[(".env", "API_SIGNING_KEY")]));
 }
+
+#[test]
+fn what_compose_interpolates_is_not_asked_of_the_env_file_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // The FastAPI template's `compose.deploy.yml` requires `${DOMAIN:?...}`, which deployments
+    // export in their own environment; the tracked `.env` holds development values only.
+    write(
+        root,
+        "compose.deploy.yml",
+        "services:\n  proxy:\n    image: traefik:3.6\n    labels:\n      - traefik.http.routers.api.rule=Host(`api.${DOMAIN:?Variable not set}`)\n",
+    );
+    write(root, ".env", "PROJECT_NAME=shop\n");
+    assert_eq!(missing(root), []);
+}
