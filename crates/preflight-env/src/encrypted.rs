@@ -8,8 +8,9 @@
 //!   messages (an encrypted session key packet first), dotenv-vault's `.env.vault` (nothing but
 //!   `DOTENV_VAULT_*` values);
 //! - value by value, names in clear text: sops in its dotenv, YAML, JSON and INI forms (its
-//!   `sops` metadata: a MAC and a version), dotenvx (`DOTENV_PUBLIC_KEY*` and `encrypted:`
-//!   values), and Kubernetes SealedSecrets (`kind: SealedSecret` with `encryptedData`).
+//!   `sops` metadata: a MAC and a version; or, in dotenv form, a complete `ENC[...]` value),
+//!   dotenvx (`DOTENV_PUBLIC_KEY*` and `encrypted:` values), and Kubernetes SealedSecrets
+//!   (`kind: SealedSecret` with `encryptedData`).
 //!
 //! Hand-written: each mark is a few bytes, and no crate recognises these tools' formats.
 //! Recognition reads bytes and never fails; a file that merely mentions a mark in a comment is
@@ -184,10 +185,17 @@ fn sops(text: &str, json: bool) -> Option<Encryption> {
     let mut ini = (false, false);
     let mut yaml_top = false;
     let mut yaml = (false, false);
+    let mut values = false;
     for line in text.lines() {
         let trimmed = line.trim();
         dotenv.0 |= line.starts_with("sops_mac=ENC[");
         dotenv.1 |= line.starts_with("sops_version=");
+        values |= line.split_once('=').is_some_and(|(name, value)| {
+            let name = name.strip_prefix("export ").unwrap_or(name);
+            !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && is_sops_value(value.trim().trim_matches(['"', '\'']))
+        });
         if trimmed.starts_with('[') {
             section = trimmed == "[sops]";
             continue;
@@ -216,6 +224,9 @@ fn sops(text: &str, json: bool) -> Option<Encryption> {
         && text.contains("\"version\":")
     {
         Layout::Json
+    } else if values {
+        // The metadata was lost or cut off, but `NAME=ENC[...]` is sops's alone.
+        Layout::Dotenv
     } else {
         return None;
     };
@@ -387,6 +398,13 @@ mod tests {
         assert_eq!(tool(dotenv.as_bytes()), Some((Tool::Sops, Layout::Dotenv)));
         let yaml = format!("A: {mac}\nsops:\n    mac: {mac}\n    version: 3.9.1\n");
         assert_eq!(tool(yaml.as_bytes()), Some((Tool::Sops, Layout::Yaml)));
+        let values_alone = format!("A={mac}\nB=plain\n");
+        assert_eq!(
+            tool(values_alone.as_bytes()),
+            Some((Tool::Sops, Layout::Dotenv))
+        );
+        let commented = format!("# A={mac}\nB=plain\n");
+        assert_eq!(tool(commented.as_bytes()), None);
         let nested = format!("sops_like:\n    mac: {mac}\n    version: 1\n");
         assert_eq!(tool(nested.as_bytes()), None);
         let json = format!(

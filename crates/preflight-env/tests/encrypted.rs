@@ -101,9 +101,17 @@ fn each_encrypted_file_gets_one_info_finding_and_a_fact_naming_its_tool() {
 
 #[test]
 fn the_same_values_in_plain_text_are_judged() {
-    // The negative case: without encryption the sops file's values are judged (and fail).
+    // The negative case: the sops file's names and metadata lines, its values decrypted into
+    // wrong ones, are judged (and fail).
     let sops = String::from_utf8(fixture("sops.dotenv")).expect("text");
-    let plain = sops.replace("sops_mac=", "sops_nomac=");
+    let plain: String = sops
+        .lines()
+        .map(|line| match line.split_once("=ENC[") {
+            Some((name, _)) => format!("{name}=not-a-value\n"),
+            None => format!("{line}\n"),
+        })
+        .collect();
+    assert!(!plain.contains("ENC["));
     let dir = project(&[(".env.production", plain.as_bytes())]);
     let outcome = run(dir.path(), "[env]\n");
     let ids: Vec<&str> = outcome.findings.iter().map(|f| f.id.as_str()).collect();
