@@ -619,14 +619,18 @@ fn resolve(
 /// The share of the first bytes read to tell binary data from text.
 const SNIFF_BYTES: usize = 64 * 1024;
 
-/// What a file named like a dotenv file holds when it is binary data: its format when the
-/// bytes are a known one (`a gzip archive (application/gzip)`), else `binary data`. `None` for
-/// text: no NUL byte in the first 8 KiB, and at most one byte in ten outside valid UTF-8.
+/// What a file named like a dotenv file holds when it is binary data: UTF-16 text, or its
+/// format when the bytes are a known one (`binary data (application/gzip)`), else `binary
+/// data`. `None` for text: no NUL byte in the first 8 KiB, and at most one byte in ten outside
+/// valid UTF-8.
 pub fn binary_kind(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     let nul = head[..head.len().min(8 * 1024)].contains(&0);
     if !nul && invalid_utf8_bytes(head) * 10 <= head.len() {
         return None;
+    }
+    if head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff") {
+        return Some("UTF-16 text, which dotenv readers do not read (save it as UTF-8)".into());
     }
     Some(match infer::get(head) {
         Some(kind) => format!("binary data ({})", kind.mime_type()),
@@ -847,11 +851,12 @@ mod tests {
 
     #[test]
     fn binary_data_is_told_from_text_with_a_few_bad_bytes() {
-        // UTF-16 (a BOM and a NUL after each ASCII byte) is binary to a dotenv reader.
+        // UTF-16 (a BOM and a NUL after each ASCII byte) is not text to a dotenv reader.
         assert_eq!(
             binary_kind(b"\xff\xfeA\0=\x001\0").as_deref(),
-            Some("binary data")
+            Some("UTF-16 text, which dotenv readers do not read (save it as UTF-8)")
         );
+        assert_eq!(binary_kind(b"A\0=\x001\0").as_deref(), Some("binary data"));
         assert_eq!(
             binary_kind(b"%PDF-1.7\n\0\0").as_deref(),
             Some("binary data (application/pdf)")
