@@ -26,7 +26,7 @@ use preflight_findings::{
 
 use crate::codes::{self, grade, severity_of};
 use crate::dotenv::{self, Document, Entry, Problem, ProblemKind};
-use crate::encrypted::{self, Encryption};
+use crate::encrypted::{self, Encryption, Tool};
 use crate::infer::{self, Context};
 use crate::policy::{Config, Kind, Policy, PolicyError, Profile};
 use crate::scope::{self, Links, Named, Scope};
@@ -332,6 +332,31 @@ impl EnvCheck {
                 continue;
             }
             let value = entry.value.as_str();
+            if input.from_env
+                && let Some(tool) = encrypted::still_encrypted(value)
+            {
+                findings.push(
+                    finding(
+                        input,
+                        codes::STILL_ENCRYPTED,
+                        grade(profile, severity_of(codes::STILL_ENCRYPTED)),
+                        format!(
+                            "{name} holds a value still encrypted by {}: the application would read the ciphertext",
+                            tool.name()
+                        ),
+                        name,
+                        line,
+                    )
+                    .with_help(format!(
+                        "decrypt the env file before the process starts (`{}`), or load the decrypted values into the environment",
+                        match tool {
+                            Tool::Dotenvx => "dotenvx run -- <command>",
+                            _ => "sops exec-env <file> <command>",
+                        }
+                    )),
+                );
+                continue;
+            }
             if value.trim().is_empty() {
                 if let Some((severity, why)) = requirement {
                     findings.push(

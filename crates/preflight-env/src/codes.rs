@@ -64,6 +64,7 @@ codes! {
     OUT_OF_RANGE = "env.out-of-range", Medium, "An integer is outside its allowed range.";
     PATH_MISSING = "env.path-missing", Medium, "A path does not exist.";
     ENCRYPTED = "env.encrypted", Info, "The file or its values are encrypted (git-crypt, sops, dotenvx, age, ...): the values cannot be judged from the file, only where they are decrypted.";
+    STILL_ENCRYPTED = "env.still-encrypted", High, "A variable of the process environment holds a value still encrypted by sops or dotenvx: the deploy did not decrypt it.";
     NOT_DOTENV = "env.not-dotenv", Medium, "A file named like a dotenv file is binary or not dotenv at all; it is reported once instead of line by line.";
     KEY_FILE_PERMISSIONS = "env.key-file-permissions", High, "A key file is readable by its group or by everyone.";
 }

@@ -160,6 +160,18 @@ pub fn recognise(bytes: &[u8]) -> Option<Encryption> {
         .or_else(|| sealed_secret(&text))
 }
 
+/// The tool whose encrypted form `value` has: a sops or dotenvx value found where the plain
+/// value was expected (the process environment) was never decrypted.
+pub fn still_encrypted(value: &str) -> Option<Tool> {
+    if is_sops_value(value) {
+        Some(Tool::Sops)
+    } else if is_dotenvx_value(value) {
+        Some(Tool::Dotenvx)
+    } else {
+        None
+    }
+}
+
 /// Whether `value` is a sops value: `ENC[<cipher>,data:...,type:<type>]`.
 pub fn is_sops_value(value: &str) -> bool {
     value
@@ -435,6 +447,12 @@ mod tests {
         assert!(!dotenvx.encrypts("encrypted: words here"));
         assert!(dotenvx.is_metadata("DOTENV_PUBLIC_KEY_PRODUCTION"));
         assert!(dotenvx.values_only() && dotenvx.is_dotenv());
+        assert_eq!(
+            still_encrypted("ENC[AES256_GCM,data:AAAA,iv:BB,tag:CC,type:str]"),
+            Some(Tool::Sops)
+        );
+        assert_eq!(still_encrypted("encrypted:BFm3x+/w=="), Some(Tool::Dotenvx));
+        assert_eq!(still_encrypted("postgresql://db/app"), None);
         assert_eq!(
             sops.to_string(),
             "sops (values only, dotenv form)".to_string()

@@ -310,3 +310,62 @@ fn thirty_thousand_broken_lines_are_six_findings() {
     assert_eq!(outcome.findings.len(), 6);
     assert_eq!(outcome.stats.capped, 29_995);
 }
+
+#[test]
+fn a_value_still_encrypted_in_the_environment_is_reported() {
+    let sops = String::from_utf8(fixture("sops.dotenv")).expect("text");
+    let sops_value = sops
+        .lines()
+        .find_map(|l| l.strip_prefix("DATABASE_URL="))
+        .expect("the sops value");
+    let dotenvx = String::from_utf8(fixture("dotenvx.dotenv")).expect("text");
+    let dotenvx_value = dotenvx
+        .lines()
+        .find_map(|l| l.strip_prefix("SECRET_KEY="))
+        .expect("the dotenvx value");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy = parse_policy(
+        "[env]\n[env.vars.DATABASE_URL]\nkind = \"postgres_url\"\n[env.vars.SECRET_KEY]\nkind = \"secret\"\n[env.vars.DEBUG]\nkind = \"bool\"\n",
+    )
+    .expect("policy");
+    let vars = [
+        ("DATABASE_URL", sops_value),
+        ("SECRET_KEY", dotenvx_value),
+        ("DEBUG", "false"),
+    ]
+    .map(|(k, v)| (k.into(), v.into()));
+    let outcome = EnvCheck::from_policy(policy).check_environment(dir.path(), vars);
+    let mut found: Vec<(&str, &str)> = outcome
+        .findings
+        .iter()
+        .map(|f| (f.id.as_str(), f.location.path.as_str()))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("env.still-encrypted", "DATABASE_URL"),
+            ("env.still-encrypted", "SECRET_KEY")
+        ]
+    );
+    let messages: Vec<String> = outcome
+        .findings
+        .iter()
+        .map(|f| f.message.to_string())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("still encrypted by sops"))
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("still encrypted by dotenvx"))
+    );
+    assert!(
+        messages
+            .iter()
+            .all(|m| !m.contains("ENC[") && !m.contains("encrypted:"))
+    );
+}

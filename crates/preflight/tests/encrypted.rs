@@ -237,3 +237,29 @@ fn a_repeated_problem_is_capped_and_counted_in_every_format() {
     );
     assert!(html.contains("7 further lines have this problem"));
 }
+
+#[test]
+fn a_deploy_that_forgot_to_decrypt_is_caught_by_from_env() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write(
+        root,
+        "preflight.toml",
+        "[env.vars.DATABASE_URL]\nkind = \"postgres_url\"\nrequired = true\n",
+    );
+    let sops = String::from_utf8(fixture("sops.dotenv")).expect("text");
+    let value = sops
+        .lines()
+        .find_map(|l| l.strip_prefix("DATABASE_URL="))
+        .expect("the sops value");
+    let run: Run = preflight_command(root, &["env", "--from-env", "--format", "json"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DATABASE_URL", value)
+        .output()
+        .expect("the binary runs")
+        .into();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.ids(), ["env.still-encrypted"]);
+    assert!(!run.stdout.contains(value));
+}
