@@ -247,28 +247,36 @@ fn build(sources: &[PathBuf]) -> Result<(Packages, Summary), DbError> {
     Ok((collected.packages, collected.summary))
 }
 
-/// Runs `work(thread, threads)` on every core and feeds what each returns to `collected`.
+/// Runs `work(thread, threads, emit)` on every core; what each emits goes to `collected` as it
+/// comes, through a bounded channel, so converted records are never held twice.
 fn in_parallel(
     collected: &mut Collected,
-    work: impl Fn(usize, usize) -> Result<Vec<Loaded>, DbError> + Sync,
+    work: impl Fn(usize, usize, &dyn Fn(Loaded)) -> Result<(), DbError> + Sync,
 ) -> Result<(), DbError> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let results: Vec<Result<Vec<Loaded>, DbError>> = std::thread::scope(|scope| {
+    let (send, receive) = std::sync::mpsc::sync_channel::<Loaded>(1024);
+    std::thread::scope(|scope| {
         let work = &work;
         let handles: Vec<_> = (0..threads)
-            .map(|t| scope.spawn(move || work(t, threads)))
+            .map(|t| {
+                let send = send.clone();
+                scope.spawn(move || {
+                    work(t, threads, &|loaded| {
+                        // The receiver outlives every worker; a send cannot fail.
+                        let _ = send.send(loaded);
+                    })
+                })
+            })
             .collect();
+        drop(send);
+        for loaded in receive {
+            collected.add(loaded);
+        }
         handles
             .into_iter()
             .map(|h| h.join().expect("reading records does not panic"))
-            .collect()
-    });
-    for result in results {
-        for read in result? {
-            collected.add(read);
-        }
-    }
-    Ok(())
+            .collect::<Result<(), DbError>>()
+    })
 }
 
 /// Every `.json`, `.yaml` and `.yml` file under `dir`, hidden directories left out.
@@ -289,22 +297,18 @@ fn read_dir(dir: &Path, collected: &mut Collected) -> Result<(), DbError> {
             files.push((entry.into_path(), syntax));
         }
     }
-    in_parallel(collected, |t, threads| {
-        Ok(files
-            .iter()
-            .skip(t)
-            .step_by(threads)
-            .map(|(path, syntax)| {
-                let name = path.display().to_string();
-                match read_limited(path) {
-                    Ok(bytes) => convert(name, &bytes, *syntax),
-                    Err(problem) => Loaded {
-                        name,
-                        outcome: Err(problem),
-                    },
-                }
-            })
-            .collect())
+    in_parallel(collected, |t, threads, emit| {
+        for (path, syntax) in files.iter().skip(t).step_by(threads) {
+            let name = path.display().to_string();
+            emit(match read_limited(path) {
+                Ok(bytes) => convert(name, &bytes, *syntax),
+                Err(problem) => Loaded {
+                    name,
+                    outcome: Err(problem),
+                },
+            });
+        }
+        Ok(())
     })
 }
 
@@ -332,9 +336,8 @@ fn read_zip(path: &Path, collected: &mut Collected) -> Result<(), DbError> {
             .map_err(|e| unreadable(format!("not a readable zip archive ({e})")))
     };
     let count = open()?.len();
-    in_parallel(collected, |t, threads| {
+    in_parallel(collected, |t, threads, emit| {
         let mut archive = open()?;
-        let mut out = Vec::new();
         for i in (t..count).step_by(threads) {
             let mut entry = archive
                 .by_index(i)
@@ -344,7 +347,7 @@ fn read_zip(path: &Path, collected: &mut Collected) -> Result<(), DbError> {
             };
             let name = format!("{}:{}", path.display(), entry.name());
             if entry.size() > MAX_RECORD {
-                out.push(Loaded {
+                emit(Loaded {
                     name,
                     outcome: Err(format!("larger than {MAX_RECORD} bytes")),
                 });
@@ -355,9 +358,9 @@ fn read_zip(path: &Path, collected: &mut Collected) -> Result<(), DbError> {
             entry
                 .read_to_end(&mut bytes)
                 .map_err(|e| unreadable(format!("{}: {e}", entry.name())))?;
-            out.push(convert(name, &bytes, syntax));
+            emit(convert(name, &bytes, syntax));
         }
-        Ok(out)
+        Ok(())
     })
 }
 
