@@ -274,8 +274,7 @@ fn in_parallel(
         }
         handles
             .into_iter()
-            .map(|h| h.join().expect("reading records does not panic"))
-            .collect::<Result<(), DbError>>()
+            .try_for_each(|h| h.join().expect("reading records does not panic"))
     })
 }
 
