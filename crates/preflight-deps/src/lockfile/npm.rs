@@ -176,6 +176,25 @@ mod tests {
     }
 
     #[test]
+    fn version_2_is_read_from_packages_once() {
+        let text = r#"{
+  "name": "app",
+  "lockfileVersion": 2,
+  "packages": {
+    "": {"name": "app"},
+    "node_modules/qs": {"version": "6.5.1"}
+  },
+  "dependencies": {
+    "qs": {"version": "6.5.1"}
+  }
+}"#;
+        assert_eq!(
+            triples(&read(text, "package-lock.json").unwrap()),
+            [("qs", "6.5.1", 6)]
+        );
+    }
+
+    #[test]
     fn version_1_nested_dependencies_and_aliases() {
         let text = r#"{
   "lockfileVersion": 1,
