@@ -144,7 +144,45 @@ fn file_name(path: &str) -> &str {
 /// Whether a file name is an environment file that holds real settings (`.env`, `.env.local`,
 /// `.env.docker`), not an example of one.
 pub fn is_env_file(name: &str) -> bool {
-    (name == ".env" || name.starts_with(".env.")) && !example::is_example_env(name)
+    (name == ".env" || name.starts_with(".env."))
+        && !example::is_example_env(name)
+        && !has_other_format(name)
+}
+
+/// Extensions that make a `.env.*` name another kind of file: a patch, documentation or a
+/// script (`.env.patch`, `.env.md`, `.env.sh`), not settings.
+const OTHER_FORMATS: &[&str] = &[
+    "patch", "diff", "orig", "rej", "md", "rst", "sh", "py", "js", "mjs", "cjs", "ts", "rb", "go",
+    "php",
+];
+
+/// Whether `name` ends with an extension of [`OTHER_FORMATS`].
+fn has_other_format(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    OTHER_FORMATS.contains(&last.as_str())
+}
+
+/// Whether an `.npmrc` holds a credential: an `_authToken`, `_auth` or `_password` set to a
+/// literal. One that takes each from the environment (`_authToken=${NPM_TOKEN}`, npm's own
+/// interpolation) holds none.
+fn npmrc_has_credential(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes).lines().any(|line| {
+        let line = line.trim();
+        if line.starts_with(['#', ';']) {
+            return false;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            return false;
+        };
+        let key = key.trim();
+        let credential = ["_authToken", "_auth", "_password"]
+            .iter()
+            .any(|k| key == *k || key.ends_with(&format!(":{k}")));
+        let value = value.trim().trim_matches(['"', '\'']);
+        let reference =
+            value.starts_with("${") && value.ends_with('}') && !value[2..].contains('$');
+        credential && !value.is_empty() && !reference
+    })
 }
 
 /// The finding for a tracked file that must not be tracked, if it is one; `content` reads the
@@ -179,9 +217,7 @@ fn tracked_finding(path: &str, content: impl FnOnce() -> Option<Vec<u8>>) -> Opt
     }
     let credentials = match lower.as_str() {
         ".pgpass" | ".git-credentials" | ".netrc" | "_netrc" => true,
-        ".npmrc" => content().is_some_and(|b| {
-            contains(&b, b"_authToken") || contains(&b, b"_auth=") || contains(&b, b"_password")
-        }),
+        ".npmrc" => content().is_some_and(|b| npmrc_has_credential(&b)),
         ".pypirc" => content().is_some_and(|b| contains(&b, b"password")),
         _ => false,
     };

@@ -8,8 +8,11 @@
 
 use preflight_findings::{Finding, Location, Severity};
 
-/// Suffixes that make an environment file an example.
-const EXAMPLE_SUFFIXES: &[&str] = &[".example", ".sample", ".template"];
+/// Last words of an environment file's name that make it an example or a template
+/// (`.env.example`, `.env.dev-sample`, `.env.j2`).
+const EXAMPLE_WORDS: &[&str] = &[
+    "example", "sample", "template", "dist", "tmpl", "tpl", "j2", "jinja", "jinja2",
+];
 
 /// Words in a variable name that suggest it holds a credential.
 const SECRET_NAMES: &[&str] = &[
@@ -62,7 +65,14 @@ const MIN_ENTROPY: f64 = 3.5;
 
 /// Whether a file name is an example environment file.
 pub(crate) fn is_example_env(name: &str) -> bool {
-    name.starts_with(".env") && EXAMPLE_SUFFIXES.iter().any(|s| name.ends_with(s))
+    if !name.starts_with(".env") {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    // The last part's last word: `.env.sample`, `.env.dev-sample`, `.env.prod_template`.
+    let last = lower.rsplit('.').next().unwrap_or("");
+    let word = last.rsplit(['-', '_']).next().unwrap_or(last);
+    EXAMPLE_WORDS.contains(&word)
 }
 
 /// The findings for the values of an example file that look real.
@@ -179,6 +189,11 @@ mod tests {
         assert!(is_example_env(".env.template"));
         assert!(!is_example_env(".env"));
         assert!(!is_example_env(".env.docker"));
+        assert!(is_example_env(".env.dev-sample"));
+        assert!(is_example_env(".env.prod.db-sample"));
+        assert!(is_example_env(".env.production.j2"));
+        assert!(!is_example_env(".env.examples-service"));
+        assert!(!is_example_env(".env.resample"));
     }
 
     #[test]

@@ -234,3 +234,46 @@ fn untracked_encrypted_env_files_need_not_be_ignored() {
         [("git.env-not-ignored".to_string(), ".env.local".to_string())]
     );
 }
+
+/// django-on-docker's `-sample` files, self-hosted's `.env.patch`, and a frontend `.npmrc`
+/// that takes its token from the environment: none is a tracked env or credentials file; the
+/// `.env` beside them and an `.npmrc` with a literal token still are.
+#[test]
+fn samples_patches_and_npmrc_references_are_not_tracked_secrets() {
+    let repo = Repo::init();
+    repo.commit(
+        &[
+            (".env.dev-sample", "DEBUG=1\nSECRET_KEY=change_me\n"),
+            (".env.prod-sample", "DEBUG=0\nSECRET_KEY=change_me\n"),
+            (".env.prod.db-sample", "POSTGRES_PASSWORD=change_me\n"),
+            (
+                "optional-modifications/patches/external-kafka/.env.patch",
+                "--- .env\n+++ .env\n@@ -1 +1 @@\n-KAFKA=kafka\n+KAFKA=broker\n",
+            ),
+            (
+                "src/static/dispatch/.npmrc",
+                "@acme:registry=https://npm.acme.invalid/\n//npm.acme.invalid/:_authToken=${ACME_NPM_TOKEN}\n",
+            ),
+            (
+                "web/.npmrc",
+                "//npm.acme.invalid/:_authToken=\"${ACME_NPM_TOKEN}\"\n; _authToken=old\n",
+            ),
+            (
+                "legacy/.npmrc",
+                "//npm.acme.invalid/:_authToken=yZePbJaHFnQpXngIYAQf47EayTk1r8Jf7G32\n",
+            ),
+            (".env", "COMPOSE_PROJECT_NAME=app\n"),
+        ],
+        "samples",
+    );
+    assert_eq!(
+        codes_at(&repo),
+        [
+            (
+                "git.credentials-file-tracked".to_string(),
+                "legacy/.npmrc".to_string()
+            ),
+            ("git.env-tracked".to_string(), ".env".to_string()),
+        ]
+    );
+}
