@@ -109,6 +109,16 @@ pub fn parse_rule_file(
             message: e.message().trim().to_string(),
         }
     })?;
+    validate_file(file, text, spec, strictness)
+}
+
+/// Validates the rules of one parsed file; `text` is the file's TOML, where errors are located.
+fn validate_file(
+    file: &str,
+    text: &str,
+    spec: RuleFileSpec,
+    strictness: Strictness,
+) -> Result<Vec<Rule>, RulesError> {
     let provider = spec.provider.clone();
     let reference = spec.reference.clone();
     spec.rules
@@ -126,8 +136,27 @@ pub fn parse_rule_file(
         .collect()
 }
 
+/// Parses and validates an embedded rule file from the JSON the build script made of it, and
+/// from its TOML `text` when there is none (a file that is not valid TOML, whose error the TOML
+/// parser then reports at its line).
+fn parse_embedded(
+    file: &str,
+    text: &str,
+    json: Option<&str>,
+    strictness: Strictness,
+) -> Result<Vec<Rule>, RulesError> {
+    match json.and_then(|json| serde_json::from_str::<RuleFileSpec>(json).ok()) {
+        Some(spec) => validate_file(file, text, spec, strictness),
+        None => parse_rule_file(file, text, strictness),
+    }
+}
+
 /// The embedded rule files: `(file name, text)`, sorted by name.
 pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// For each file of [`EMBEDDED`], its content as JSON (written by the build script), or `None`
+/// when the file is not valid TOML.
+const EMBEDDED_JSON: &[Option<&str>] = include!(concat!(env!("OUT_DIR"), "/embedded_json.rs"));
 
 /// A validated set of rules with unique ids.
 #[derive(Debug, Clone, Default)]
@@ -140,8 +169,9 @@ impl RuleSet {
     /// The built-in rules embedded in the binary.
     pub fn builtin() -> Result<RuleSet, RulesError> {
         let mut set = RuleSet::default();
-        for (file, text) in EMBEDDED {
-            set.add_file(file, text, Strictness::Embedded)?;
+        for (&(file, text), &json) in EMBEDDED.iter().zip(EMBEDDED_JSON) {
+            let rules = parse_embedded(file, text, json, Strictness::Embedded)?;
+            set.add_rules(file, text, rules)?;
         }
         set.check_pairs().map_err(|source| RulesError::Invalid {
             file: "built-in rules".to_string(),
@@ -159,6 +189,12 @@ impl RuleSet {
         strictness: Strictness,
     ) -> Result<(), RulesError> {
         let rules = parse_rule_file(file, text, strictness)?;
+        self.add_rules(file, text, rules)
+    }
+
+    /// Adds the validated rules of one file whose TOML is `text`; an id already taken is an
+    /// error at its line.
+    fn add_rules(&mut self, file: &str, text: &str, rules: Vec<Rule>) -> Result<(), RulesError> {
         let mut new_ids = HashSet::new();
         for (index, rule) in rules.iter().enumerate() {
             if self.ids.contains(&rule.id) || !new_ids.insert(rule.id.clone()) {
@@ -319,6 +355,32 @@ negative_examples = ["x", "y"]
                 panic!("{e}");
             }
         }
+    }
+
+    #[test]
+    fn the_build_scripts_json_holds_the_same_rules_as_the_toml() {
+        assert_eq!(EMBEDDED.len(), EMBEDDED_JSON.len());
+        for (&(file, text), &json) in EMBEDDED.iter().zip(EMBEDDED_JSON) {
+            let json = json.unwrap_or_else(|| panic!("{file} has no JSON"));
+            let from_toml = parse_rule_file(file, text, Strictness::Embedded).unwrap();
+            let from_json = parse_embedded(file, text, Some(json), Strictness::Embedded).unwrap();
+            assert_eq!(format!("{from_toml:?}"), format!("{from_json:?}"), "{file}");
+        }
+    }
+
+    #[test]
+    fn an_embedded_file_without_json_is_parsed_as_toml_with_its_errors_located() {
+        let rules = parse_embedded("acme.toml", FILE, None, Strictness::Embedded).unwrap();
+        assert_eq!(rules.len(), 2);
+        let broken = FILE.replace("keywords = [\"acmo_\"]", "keywords = [\"acmo_\"");
+        let err = parse_embedded("acme.toml", &broken, None, Strictness::Embedded).unwrap_err();
+        assert!(
+            matches!(err, RulesError::Syntax { line: 17 | 18, .. }),
+            "{err}"
+        );
+        // JSON that does not fit the schema is not trusted either.
+        let rules = parse_embedded("acme.toml", FILE, Some("{}"), Strictness::Embedded).unwrap();
+        assert_eq!(rules.len(), 2);
     }
 
     #[test]
