@@ -44,20 +44,15 @@ struct CompiledRule {
     /// The pattern anchored at the start of the haystack, for keyword hits after an escape;
     /// compiled on first use.
     anchored: OnceLock<Option<Regex>>,
-    /// Case-insensitive automaton over the rule's `context` words.
-    context: Option<AhoCorasick>,
+    /// Case-insensitive automaton over the rule's `context` words (`None`: the rule has none);
+    /// built on first use, like the patterns, since most rules never match in a small scan.
+    context: OnceLock<Option<AhoCorasick>>,
     /// Higher wins when matches of two rules overlap.
     priority: u8,
 }
 
 impl CompiledRule {
     fn new(rule: Rule) -> CompiledRule {
-        let context = (!rule.context.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(&rule.context)
-                .expect("validated context words are literals")
-        });
         // Public identifiers, then rules with a checksum, then providers' rules, then format
         // rules (`jwt.token`), then `generic.*`.
         let format = FORMAT_PROVIDERS.contains(&rule.provider_slug());
@@ -69,9 +64,22 @@ impl CompiledRule {
             rule,
             regex: OnceLock::new(),
             anchored: OnceLock::new(),
-            context,
+            context: OnceLock::new(),
             priority,
         }
+    }
+
+    fn context(&self) -> Option<&AhoCorasick> {
+        self.context
+            .get_or_init(|| {
+                (!self.rule.context.is_empty()).then(|| {
+                    AhoCorasick::builder()
+                        .ascii_case_insensitive(true)
+                        .build(&self.rule.context)
+                        .expect("validated context words are literals")
+                })
+            })
+            .as_ref()
     }
 
     fn regex(&self) -> Option<&Regex> {
@@ -722,7 +730,7 @@ impl Scanner {
 
     fn has_context(&self, rule: usize, bytes: &[u8], secret: &Range<usize>) -> bool {
         let compiled = &self.rules[rule];
-        let Some(words) = &compiled.context else {
+        let Some(words) = compiled.context() else {
             return true;
         };
         let lines = compiled.rule.context_lines as usize;
