@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use preflight_findings::{Check, Outcome, Project, Warning};
+use preflight_findings::{Check, Finding, Outcome, Project, Warning};
 
-use crate::compose::{self, Source};
+use crate::codes::COMPOSE_ENV_FILE_TRACKED;
+use crate::compose::{self, ENV_FILE_DETAIL, Source};
 use crate::dockerfile::{self, Context};
 use crate::names;
 use crate::tracked::{Tracked, normalize};
@@ -155,6 +156,7 @@ impl Check for ContainersCheck {
                     .or_insert((build.context, build.target));
             }
         }
+        once_per_env_file(&mut outcome.findings);
         for (path, _) in files.iter().filter(|(_, k)| *k == FileKind::Dockerfile) {
             let shown = shown(&root, path);
             let Some(bytes) = read(path, &shown, &mut outcome) else {
@@ -179,6 +181,45 @@ impl Check for ContainersCheck {
         }
         outcome
     }
+}
+
+/// Keeps one `container.compose-env-file-tracked` finding per tracked env file: a template
+/// such as `docker-compose.env` that six compose variants all name is one file to untrack, not
+/// six. The one kept (the first compose file's) lists the others in its `named-by` detail.
+fn once_per_env_file(findings: &mut Vec<Finding>) {
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut others: HashMap<usize, Vec<String>> = HashMap::new();
+    let mut keep = Vec::with_capacity(findings.len());
+    for (index, finding) in findings.iter().enumerate() {
+        let file = (finding.id == COMPOSE_ENV_FILE_TRACKED)
+            .then(|| finding.details.get(ENV_FILE_DETAIL))
+            .flatten();
+        match file {
+            Some(file) => match first.get(file) {
+                Some(&kept) => {
+                    others
+                        .entry(kept)
+                        .or_default()
+                        .push(finding.location.path.clone());
+                    keep.push(false);
+                }
+                None => {
+                    first.insert(file.clone(), index);
+                    keep.push(true);
+                }
+            },
+            None => keep.push(true),
+        }
+    }
+    for (index, mut paths) in others {
+        paths.dedup();
+        findings[index].details.insert(
+            "named-by".to_string(),
+            format!("also named by {}", paths.join(", ")),
+        );
+    }
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// The build context of a Dockerfile no compose file builds: the nearest directory from the

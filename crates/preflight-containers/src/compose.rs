@@ -82,6 +82,10 @@ const HOST_PRIVILEGES: &[&str] = &[
 /// Capabilities that let a container take over its host.
 const HOST_CAPABILITIES: &[&str] = &["ALL", "SYS_ADMIN", "SYS_MODULE"];
 
+/// The detail of a `container.compose-env-file-tracked` finding that names the env file,
+/// relative to the project.
+pub const ENV_FILE_DETAIL: &str = "env-file";
+
 /// A Dockerfile that a compose service builds, with its context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Build {
@@ -131,7 +135,8 @@ pub fn check(text: &str, source: &Source<'_>, tracked: Option<&Tracked>) -> Comp
             return out;
         }
     };
-    let mut emit = Emitter::new(source.shown, source.development);
+    let development = source.development || runs_development_server(&doc);
+    let mut emit = Emitter::new(source.shown, development);
     let mut service_count = 0;
     for &root in &doc.roots {
         let Some(services) = doc.get(root, "services") else {
@@ -170,6 +175,43 @@ pub fn check(text: &str, source: &Source<'_>, tracked: Option<&Tracked>) -> Comp
     out.findings = emit.findings;
     out.facts = emit.facts;
     out
+}
+
+/// Whether a service of `doc` starts a development server (`manage.py runserver`, `--reload`)
+/// or names development settings (`DJANGO_SETTINGS_MODULE: app.settings.dev`): then the whole
+/// file is a developer's setup, whatever its name, and its literal passwords are local ones.
+fn runs_development_server(doc: &Document) -> bool {
+    let scalars = |id: usize| -> Vec<&str> {
+        match doc.items(id) {
+            Some(items) => items.iter().filter_map(|&i| doc.scalar(i)).collect(),
+            None => doc.scalar(id).into_iter().collect(),
+        }
+    };
+    doc.roots
+        .iter()
+        .filter_map(|&root| doc.get(root, "services"))
+        .flat_map(|services| doc.entries(services))
+        .filter(|(_, service)| doc.is_mapping(*service))
+        .any(|(_, service)| {
+            let runs = ["command", "entrypoint"].iter().any(|key| {
+                doc.get(service, key)
+                    .is_some_and(|id| names::is_development_command(&scalars(id).join(" ")))
+            });
+            let settings = doc.get(service, "environment").is_some_and(|env| {
+                if doc.is_mapping(env) {
+                    doc.entries(env).iter().any(|(name, value)| {
+                        doc.scalar(*value)
+                            .is_some_and(|v| names::is_development_settings(name, v))
+                    })
+                } else {
+                    scalars(env).iter().any(|item| {
+                        item.split_once('=')
+                            .is_some_and(|(n, v)| names::is_development_settings(n.trim(), v))
+                    })
+                }
+            });
+            runs || settings
+        })
 }
 
 struct Service<'a> {
@@ -449,6 +491,18 @@ impl Service<'_> {
                 ),
                 "`git rm --cached` the file, add it to .gitignore, commit a `.example` copy with placeholders instead, and rotate every secret it held; the guides keep .env.docker out of git",
             );
+            // The project-relative file, so that the check reports it once for all the compose
+            // files that name it.
+            let shown = Path::new(self.source.shown)
+                .parent()
+                .unwrap_or(Path::new(""));
+            let relative = normalize(&shown.join(path));
+            if let Some(finding) = emit.findings.last_mut() {
+                finding.details.insert(
+                    ENV_FILE_DETAIL.to_string(),
+                    relative.to_string_lossy().replace('\\', "/"),
+                );
+            }
         }
     }
 

@@ -184,19 +184,64 @@ const DEVELOPMENT_PARTS: &[&str] = &[
 ];
 
 /// Whether the file at `path` (relative, `/`-separated) only serves development: a directory
-/// named like `local`, `.devcontainer` or `tests`, or a file name with such a part
-/// (`docker-compose.dev.yml`, `Dockerfile.local`, `compose-test.yaml`,
-/// `docker-compose.override.yml`, which compose merges in by default on a developer's machine).
+/// named like `local`, `.devcontainer` or `tests`, or with such a word (`test-environments`,
+/// `local_setup`), or a file name with such a part (`docker-compose.dev.yml`,
+/// `Dockerfile.local`, `compose-test.yaml`, `docker-compose.override.yml`, which compose
+/// merges in by default on a developer's machine).
 pub fn is_development(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let mut components: Vec<&str> = lower.split('/').collect();
     let file = components.pop().unwrap_or("");
-    components
-        .iter()
-        .any(|c| DEVELOPMENT_PARTS.contains(&c.trim_start_matches('.')))
-        || file
-            .split(['.', '-', '_'])
-            .any(|part| DEVELOPMENT_PARTS.contains(&part))
+    components.iter().any(|c| {
+        let c = c.trim_start_matches('.');
+        DEVELOPMENT_PARTS.contains(&c)
+            || c.split(['-', '_']).any(|w| DEVELOPMENT_PARTS.contains(&w))
+    }) || file
+        .split(['.', '-', '_'])
+        .any(|part| DEVELOPMENT_PARTS.contains(&part))
+}
+
+/// Name parts that mark a compose file for production.
+const PRODUCTION_PARTS: &[&str] = &["prod", "production", "deploy", "release"];
+
+/// Whether the file name of `path` says it is for production (`docker-compose.prod.yml`,
+/// `compose.production.yaml`, `docker-compose-deploy.yml`).
+pub fn is_production(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let file = lower.rsplit('/').next().unwrap_or(&lower);
+    file.split(['.', '-', '_'])
+        .any(|part| PRODUCTION_PARTS.contains(&part))
+}
+
+/// Commands that start a development server, which no deployment runs: Django's `runserver`,
+/// `flask run`, auto-reloading servers and the package scripts that start them.
+const DEVELOPMENT_COMMANDS: &[&str] = &[
+    "manage.py runserver",
+    "flask run",
+    "--reload",
+    "npm run dev",
+    "yarn dev",
+    "pnpm dev",
+    "pnpm run dev",
+    "next dev",
+    "entrypoint.dev",
+    "entrypoint-dev",
+];
+
+/// Whether a service's command or entrypoint (`text`) starts a development server.
+pub fn is_development_command(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    DEVELOPMENT_COMMANDS.iter().any(|c| lower.contains(c))
+}
+
+/// Whether a settings-module variable's value names development settings
+/// (`DJANGO_SETTINGS_MODULE=app.settings.dev`, `...settings.local`).
+pub fn is_development_settings(name: &str, value: &str) -> bool {
+    let lower = value.trim().to_ascii_lowercase();
+    name.to_ascii_uppercase().ends_with("SETTINGS_MODULE")
+        && ["dev", "development", "local", "test", "tests"]
+            .iter()
+            .any(|last| lower.rsplit('.').next() == Some(*last))
 }
 
 #[cfg(test)]
@@ -285,5 +330,37 @@ mod tests {
         assert!(!is_development("docker-compose.yml"));
         assert!(!is_development("compose/production/django/Dockerfile"));
         assert!(!is_development("deploy/Dockerfile"));
+        assert!(is_development(
+            "scripts/test-environments/postgres/compose.yml"
+        ));
+        assert!(!is_development("services/latest-api/compose.yml"));
+    }
+
+    #[test]
+    fn production_files_and_development_servers() {
+        assert!(is_production("docker-compose.prod.yml"));
+        assert!(is_production("deploy/compose.production.yaml"));
+        assert!(!is_production("docker-compose.yml"));
+        assert!(!is_production("products/docker-compose.yml"));
+        assert!(is_development_command(
+            "python manage.py runserver 0.0.0.0:8000"
+        ));
+        assert!(is_development_command(
+            "uvicorn app.main:app --host 0.0.0.0 --reload"
+        ));
+        assert!(is_development_command("./docker-entrypoint.dev.sh"));
+        assert!(!is_development_command(
+            "gunicorn app.wsgi:application --bind 0.0.0.0:8000"
+        ));
+        assert!(!is_development_command("run web"));
+        assert!(is_development_settings(
+            "DJANGO_SETTINGS_MODULE",
+            "bakerydemo.settings.dev"
+        ));
+        assert!(!is_development_settings(
+            "DJANGO_SETTINGS_MODULE",
+            "app.settings.production"
+        ));
+        assert!(!is_development_settings("APP_MODE", "dev"));
     }
 }

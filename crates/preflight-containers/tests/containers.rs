@@ -64,7 +64,7 @@ fn fact_at(outcome: &Outcome, code: &str, line: u32) -> String {
         .facts
         .iter()
         .find(|f| f.id == code && f.location.line == Some(line))
-        .map(|f| f.message.clone())
+        .map(|f| f.message.to_string())
         .unwrap_or_else(|| panic!("no {code} fact at line {line}: {:?}", facts(outcome)))
 }
 
@@ -737,5 +737,116 @@ fn long_syntax_volumes_and_capabilities() {
             ("container.compose-capability", "compose.yaml", 6),
             ("container.compose-docker-socket", "compose.yaml", 8),
         ],
+    );
+}
+
+/// The severity of the finding of `code` at `path:line`.
+fn severity_at(outcome: &Outcome, code: &str, path: &str, line: u32) -> Severity {
+    outcome
+        .findings
+        .iter()
+        .find(|f| f.id == code && f.location.path == path && f.location.line == Some(line))
+        .map(|f| f.severity)
+        .unwrap_or_else(|| panic!("no {code} at {path}:{line}: {:?}", found(outcome)))
+}
+
+/// Laid out like django-on-docker, bakerydemo and djangoproject.com: a plain
+/// `docker-compose.yml` whose web service runs Django's development server (or names
+/// development settings) is a developer's setup; its literal passwords are graded low. A
+/// compose file running a production server keeps them high.
+#[test]
+fn a_compose_file_that_runs_a_development_server_is_graded_as_development() {
+    let runserver = format!(
+        "services:\n  web:\n    build: ./app\n    command: python manage.py runserver 0.0.0.0:8000\n  db:\n    image: postgres:15\n    environment:\n      - POSTGRES_PASSWORD={DB_PASSWORD}\n"
+    );
+    let settings = format!(
+        "services:\n  app:\n    image: example/app:1.0\n    environment:\n      DJANGO_SECRET_KEY: {SECRET_KEY}\n      DJANGO_SETTINGS_MODULE: bakerydemo.settings.dev\n"
+    );
+    let production = format!(
+        "services:\n  web:\n    image: example/web:1.0\n    command: gunicorn app.wsgi:application --bind 0.0.0.0:8000\n    environment:\n      - SECRET_KEY={SECRET_KEY}\n"
+    );
+    let dir = project(&[
+        ("dev/docker-compose.yml", runserver.as_bytes()),
+        ("demo/docker-compose.yml", settings.as_bytes()),
+        ("prod/docker-compose.yml", production.as_bytes()),
+    ]);
+    let outcome = run(dir.path());
+    let code = "container.compose-secret-in-environment";
+    assert_eq!(
+        severity_at(&outcome, code, "dev/docker-compose.yml", 8),
+        Severity::Low
+    );
+    assert_eq!(
+        severity_at(&outcome, code, "demo/docker-compose.yml", 5),
+        Severity::Low
+    );
+    assert_eq!(
+        severity_at(&outcome, code, "prod/docker-compose.yml", 6),
+        Severity::High
+    );
+    assert_no_secret_values(&outcome);
+}
+
+/// Laid out like linkding: compose files under `scripts/test-environments/` serve local test
+/// setups; their passwords and socket mounts are graded low.
+#[test]
+fn compose_files_in_a_test_environments_directory_are_development() {
+    let compose = format!(
+        "services:\n  authelia:\n    image: authelia/authelia:4.38\n    environment:\n      - AUTHELIA_JWT_SECRET={SECRET_KEY}\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n"
+    );
+    let dir = project(&[(
+        "scripts/test-environments/authelia-oidc/compose.yml",
+        compose.as_bytes(),
+    )]);
+    let outcome = run(dir.path());
+    assert!(!outcome.findings.is_empty());
+    assert!(
+        outcome.findings.iter().all(|f| f.severity == Severity::Low),
+        "{:?}",
+        found(&outcome)
+    );
+}
+
+/// Laid out like paperless-ngx: six compose variants name one tracked `docker-compose.env`
+/// template; that is one file to untrack, reported once, naming the other compose files.
+#[test]
+fn a_tracked_env_file_named_by_several_compose_files_is_reported_once() {
+    let variant = b"services:\n  webserver:\n    image: example/paperless:2.0\n    env_file: docker-compose.env\n";
+    let dir = project(&[
+        ("docker/compose/docker-compose.postgres.yml", variant),
+        ("docker/compose/docker-compose.sqlite.yml", variant),
+        ("docker/compose/docker-compose.mariadb.yml", variant),
+        (
+            "docker/compose/docker-compose.env",
+            b"PAPERLESS_TIME_ZONE=UTC\n",
+        ),
+        (
+            "other/docker-compose.yml",
+            b"services:\n  web:\n    image: example/web:1.0\n    env_file: .env.docker\n",
+        ),
+        ("other/.env.docker", b"A=1\n"),
+    ]);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    let outcome = run(dir.path());
+    expect(
+        &outcome,
+        &[
+            (
+                "container.compose-env-file-tracked",
+                "docker/compose/docker-compose.mariadb.yml",
+                4,
+            ),
+            (
+                "container.compose-env-file-tracked",
+                "other/docker-compose.yml",
+                4,
+            ),
+        ],
+    );
+    let kept = &outcome.findings[0];
+    assert_eq!(
+        kept.details["named-by"],
+        "also named by docker/compose/docker-compose.postgres.yml, docker/compose/docker-compose.sqlite.yml"
     );
 }
