@@ -252,10 +252,12 @@ impl Filters {
     }
 
     /// Whether `value` is shaped like the name of a value in code: a dotted name
-    /// (`settings.api_key`) or a constant (`CLIENT_TRAFFIC_SECRET_0`). Values that begin with a
-    /// rule's documented prefix are not judged by this (the scanner's caller decides).
+    /// (`settings.api_key`), a constant (`CLIENT_TRAFFIC_SECRET_0`) or a call of a dotted name
+    /// (`json.load(open(...))`, which computes the value). Values that begin with a rule's
+    /// documented prefix are not judged by this (the scanner's caller decides).
     pub fn code_name(&self, value: &[u8]) -> Option<DropReason> {
-        (is_dotted_name(value) || is_constant_name(value)).then_some(DropReason::Reference)
+        (is_dotted_name(value) || is_constant_name(value) || is_dotted_call(value))
+            .then_some(DropReason::Reference)
     }
 
     /// Whether `value` is a placeholder, and which kind.
@@ -813,6 +815,13 @@ fn is_dotted_name(value: &[u8]) -> bool {
             && !looks_generated(p)
     };
     value.contains(&b'.') && value.split(|&b| b == b'.').enumerate().all(identifier)
+}
+
+/// Whether `value` starts with a call of a dotted name (`json.load(`, `os.path.join(`): code
+/// that computes a value, which an unquoted assignment's pattern took for the value. Secret
+/// alphabets that hold `(` (Django's) have no `.`, so a random value never reads this way.
+fn is_dotted_call(value: &[u8]) -> bool {
+    memchr::memchr(b'(', value).is_some_and(|open| is_dotted_name(&value[..open]))
 }
 
 /// Whether a digit in `part` has a letter after it (`oauth2Client`, `ZlY3Szf2mjaox`).
@@ -1499,5 +1508,24 @@ mod tests {
         assert_eq!(entropy(b"aaaa"), 0.0);
         assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
         assert!(entropy(b"Xk3mP9qR2sT7vW1yZ4bC6dF8gH0jL5") > 4.5);
+    }
+
+    #[test]
+    fn a_call_of_a_dotted_name_is_code_not_a_value() {
+        let filters = Filters::default();
+        for value in [
+            "json.load(open(BASE.child(",
+            "os.path.join(BASE_DIR,",
+            "self.vault.read(key)",
+        ] {
+            assert!(filters.code_name(value.as_bytes()).is_some(), "{value}");
+        }
+        // Django's alphabet holds `(` but no `.`; a key with `(` stays a value.
+        for value in [
+            "j51*ymyakusu1o!s4@os00bn@f@9g27%(l5+c9o%-(=c*xr$%j", // preflight:allow (synthetic test value)
+            "load(Zr8kq2Lw9vTbXk3mP9qR2sT7vW1y", // preflight:allow (synthetic test value)
+        ] {
+            assert!(filters.code_name(value.as_bytes()).is_none(), "{value}");
+        }
     }
 }

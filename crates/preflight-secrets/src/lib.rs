@@ -42,6 +42,10 @@
 //! YAML files also have the base64 `data:` values of their Kubernetes Secrets decoded and
 //! scanned ([`kubernetes`]); what is found there is reported at the encoded value's line.
 //!
+//! Where a finding sits decides the severity of rules with no format of their own: a generic
+//! assignment in a test, fixture, cassette or documentation file is an example, reported at
+//! `low` ([`placement`]); the callers apply it to the findings they report.
+//!
 //! [`redact`] reuses the same pipeline on a stream, line by line in bounded memory.
 
 pub mod checksum;
@@ -54,6 +58,7 @@ pub mod jwt;
 pub mod keys;
 pub mod kubernetes;
 mod pairs;
+pub mod placement;
 pub mod prefilter;
 pub mod redact;
 mod scanner;
