@@ -52,7 +52,7 @@ pub fn fact_messages(outcome: &Outcome, id: &str) -> Vec<String> {
         .facts
         .iter()
         .filter(|f| f.id == id)
-        .map(|f| f.message.clone())
+        .map(|f| f.message.to_string())
         .collect()
 }
 
@@ -69,5 +69,5 @@ pub fn line_in(text: &str, needle: &str) -> u32 {
 pub fn message(outcome: &Outcome, id: &str) -> String {
     let matching: Vec<_> = outcome.findings.iter().filter(|f| f.id == id).collect();
     assert_eq!(matching.len(), 1, "one {id} expected: {:?}", found(outcome));
-    matching[0].message.clone()
+    matching[0].message.to_string()
 }
