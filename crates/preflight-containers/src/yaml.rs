@@ -66,8 +66,54 @@ enum Frame {
     Mapping(usize, Option<usize>),
 }
 
+/// Closing brackets re-indented at most this many times for one file (see [`parse`]).
+const MAX_BRACKET_FIXES: usize = 16;
+
 /// Parses a YAML stream.
+///
+/// Compose's own YAML reader accepts a flow collection whose closing `]` or `}` sits at its
+/// key's indentation (`test: [` ... `]` in a healthcheck), which the YAML specification and
+/// the parser here reject as "invalid indentation". Such a line is indented one more space
+/// and the text parsed again (a few times at most, lines unchanged), so that files compose
+/// runs are read as compose reads them.
 pub fn parse(text: &str) -> Result<Document, YamlError> {
+    let mut fixed: Option<String> = None;
+    for _ in 0..MAX_BRACKET_FIXES {
+        let current = fixed.as_deref().unwrap_or(text);
+        match parse_strict(current) {
+            Err(err) if err.message.contains("invalid indentation") => {
+                match indent_closing_bracket(current, err.line) {
+                    Some(next) => fixed = Some(next),
+                    None => return Err(err),
+                }
+            }
+            result => return result,
+        }
+    }
+    parse_strict(fixed.as_deref().unwrap_or(text))
+}
+
+/// `text` with line `line` (1-based) indented one more space, when that line is only a flow
+/// collection's closing bracket (with an optional comment or comma).
+fn indent_closing_bracket(text: &str, line: u32) -> Option<String> {
+    let index = usize::try_from(line).ok()?.checked_sub(1)?;
+    let target = text.split_inclusive('\n').nth(index)?;
+    let rest = target.trim_start_matches(' ');
+    if !(rest.starts_with(']') || rest.starts_with('}')) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 1);
+    for (i, part) in text.split_inclusive('\n').enumerate() {
+        if i == index {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    Some(out)
+}
+
+/// Parses a YAML stream as the specification says.
+fn parse_strict(text: &str) -> Result<Document, YamlError> {
     let mut doc = Document {
         budget: Cell::new(MERGE_BUDGET),
         ..Document::default()
@@ -326,5 +372,23 @@ mod tests {
     fn errors_carry_a_line() {
         let err = parse("a: 1\nb: [unclosed\n").expect_err("invalid");
         assert!(err.line >= 2, "{err:?}");
+    }
+
+    #[test]
+    fn a_closing_bracket_at_its_keys_indentation_is_read_as_compose_reads_it() {
+        let text = "services:\n  store:\n    healthcheck:\n      test: [\n          \"CMD-SHELL\",\n          # a comment\n          \"wget -q -O- http://store:9333/healthz\"\n      ]\n      interval: 30s\n";
+        let doc = parse(text).expect("parsed after re-indenting the bracket");
+        let root = doc.roots[0];
+        let store = doc
+            .get(doc.get(root, "services").unwrap(), "store")
+            .unwrap();
+        let check = doc.get(store, "healthcheck").unwrap();
+        let test = doc.get(check, "test").unwrap();
+        assert_eq!(doc.items(test).map(<[usize]>::len), Some(2));
+        let interval = doc.get(check, "interval").unwrap();
+        assert_eq!(doc.line(interval), 9);
+        // Other indentation errors are still errors, with their line.
+        let err = parse("a:\n    b: 1\n  c: 2\n").unwrap_err();
+        assert_eq!(err.line, 3);
     }
 }

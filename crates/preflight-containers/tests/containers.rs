@@ -850,3 +850,33 @@ fn a_tracked_env_file_named_by_several_compose_files_is_reported_once() {
         "also named by docker/compose/docker-compose.postgres.yml, docker/compose/docker-compose.sqlite.yml"
     );
 }
+
+/// Laid out like getsentry/self-hosted: the services inherit `build: {context: ./sentry}`
+/// through a merge key, and another service's healthcheck closes its flow sequence at the
+/// key's indentation (which compose accepts). The file is read, so `sentry/Dockerfile` is
+/// judged with `./sentry` as its context: the root `.env` is not in it.
+#[test]
+fn a_build_context_inherited_through_a_merge_key_in_a_file_compose_accepts() {
+    let compose = b"x-sentry-defaults: &sentry_defaults\n  image: sentry-self-hosted-local\n  build:\n    context: ./sentry\n  command: [\"run\", \"web\"]\nservices:\n  store:\n    image: example/store:1.0\n    healthcheck:\n      test: [\n          \"CMD-SHELL\",\n          \"wget -q -O- http://store:9333/healthz\"\n      ]\n      interval: 30s\n  web:\n    <<: *sentry_defaults\n";
+    let env = format!("SENTRY_SECRET_KEY={ENV_SECRET}\n");
+    let dir = project(&[
+        ("docker-compose.yml", compose),
+        (".env", env.as_bytes()),
+        (
+            "sentry/Dockerfile",
+            b"FROM example/sentry:25.1.0\nCOPY . /usr/src/sentry\nUSER sentry\n",
+        ),
+        ("sentry/entrypoint.sh", b"#!/bin/sh\n"),
+        (".dockerignore", b"*.tar\n"),
+    ]);
+    let outcome = run(dir.path());
+    assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+    let codes: Vec<_> = found(&outcome);
+    assert!(
+        !codes
+            .iter()
+            .any(|(code, _, _)| code == "container.dockerfile-copies-env"),
+        "{codes:?}"
+    );
+    assert_no_secret_values(&outcome);
+}
