@@ -221,8 +221,17 @@ fn lockfiles(root: &Path, outcome: &mut Outcome) -> Vec<(String, Kind)> {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let Some(kind) = entry.file_name().to_str().and_then(Kind::of) else {
-            continue;
+        let name = entry.file_name().to_str().unwrap_or("");
+        let in_requirements_dir = entry
+            .path()
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|d| d == "requirements");
+        let kind = match Kind::of(name) {
+            Some(kind) => kind,
+            // pip-tools layouts keep `requirements/base.txt`, `requirements/dev.txt`.
+            None if in_requirements_dir && name.ends_with(".txt") => Kind::Requirements,
+            None => continue,
         };
         let Ok(rel) = entry.path().strip_prefix(root) else {
             continue;

@@ -23,7 +23,8 @@ const MAX_BYTES: u64 = 128 * 1024 * 1024;
 /// The formats read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
-    /// `requirements*.txt` and the files it includes.
+    /// `requirements*.txt` (and `dev-requirements.txt`, any `.txt` in a `requirements/`
+    /// directory) and the files they include.
     Requirements,
     /// `poetry.lock`
     Poetry,
@@ -55,9 +56,7 @@ impl Kind {
             "yarn.lock" => Kind::Yarn,
             "pnpm-lock.yaml" => Kind::Pnpm,
             "Cargo.lock" => Kind::Cargo,
-            name if name.starts_with("requirements") && name.ends_with(".txt") => {
-                Kind::Requirements
-            }
+            name if name.contains("requirements") && name.ends_with(".txt") => Kind::Requirements,
             _ => return None,
         })
     }
@@ -193,7 +192,9 @@ mod tests {
         assert_eq!(Kind::of("requirements-dev.txt"), Some(Kind::Requirements));
         assert_eq!(Kind::of("requirements.txt"), Some(Kind::Requirements));
         assert_eq!(Kind::of("npm-shrinkwrap.json"), Some(Kind::Npm));
+        assert_eq!(Kind::of("dev-requirements.txt"), Some(Kind::Requirements));
         assert_eq!(Kind::of("requirements.in"), None);
+        assert_eq!(Kind::of("notes.txt"), None);
         assert_eq!(Kind::of("package.json"), None);
     }
 
