@@ -9,7 +9,6 @@
 //! source is an error naming the file, and a record that cannot be read is listed by name in
 //! every audit while the others are used.
 
-use std::collections::HashSet;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -18,7 +17,7 @@ use std::time::UNIX_EPOCH;
 use preflight_findings::Fingerprint;
 
 use crate::advisory::Advisory;
-use crate::index::{self, Index, Packages, Summary};
+use crate::index::{self, Encoded, Index, Packages, Summary};
 use crate::osv::{self, Syntax};
 
 /// The largest record read, in bytes (real ones are a few kilobytes).
@@ -190,7 +189,6 @@ fn convert(name: String, bytes: &[u8], syntax: Syntax) -> Loaded {
 #[derive(Default)]
 struct Collected {
     packages: Packages,
-    seen: HashSet<(String, crate::Ecosystem, String)>,
     summary: Summary,
     newest: Option<jiff::Timestamp>,
 }
@@ -210,17 +208,10 @@ impl Collected {
             self.newest = converted.modified;
         }
         for (ecosystem, name, advisory) in converted.entries {
-            // The same record in two sources (a zip and a checkout) counts once.
-            if self
-                .seen
-                .insert((advisory.id.clone(), ecosystem, name.clone()))
-            {
-                self.summary.entries += 1;
-                self.packages
-                    .entry((ecosystem, name))
-                    .or_default()
-                    .push(advisory);
-            }
+            self.packages
+                .entry((ecosystem, name))
+                .or_default()
+                .push(Encoded::of(&advisory));
         }
     }
 }
@@ -241,6 +232,9 @@ fn build(sources: &[PathBuf]) -> Result<(Packages, Summary), DbError> {
     }
     for advisories in collected.packages.values_mut() {
         advisories.sort_by(|a, b| a.id.cmp(&b.id));
+        // The same record in two sources (a zip and a checkout) counts once.
+        advisories.dedup_by(|a, b| a.id == b.id);
+        collected.summary.entries += advisories.len() as u64;
     }
     collected.summary.newest = collected.newest.map(|t| t.to_string());
     collected.summary.unreadable.sort();

@@ -65,15 +65,40 @@ pub enum IndexError {
     Damaged,
 }
 
-/// The advisories of a database, by package, as built from its records.
-pub type Packages = BTreeMap<(Ecosystem, String), Vec<Advisory>>;
+/// One advisory, encoded as it is read so that a database of hundreds of thousands of records
+/// is held in memory as its compact encoding rather than as parsed structures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encoded {
+    /// The advisory's id, for ordering and de-duplication.
+    pub id: String,
+    bytes: Vec<u8>,
+}
 
-/// Encodes `packages` and `summary` as an index file's bytes.
+impl Encoded {
+    /// Encodes `advisory`.
+    pub fn of(advisory: &Advisory) -> Encoded {
+        Encoded {
+            id: advisory.id.clone(),
+            bytes: rmp_serde::to_vec(advisory).expect("an advisory always encodes"),
+        }
+    }
+}
+
+/// The advisories of a database, by package, as built from its records.
+pub type Packages = BTreeMap<(Ecosystem, String), Vec<Encoded>>;
+
+/// Encodes `packages` and `summary` as an index file's bytes. A package's block is the
+/// MessagePack array of its advisories, written from their encodings.
 pub fn encode(packages: &Packages, summary: Summary) -> Vec<u8> {
     let mut blocks = Vec::new();
     let mut keys = Vec::with_capacity(packages.len());
     for ((ecosystem, name), advisories) in packages {
-        let block = rmp_serde::to_vec(advisories).expect("advisories always encode");
+        let mut block = Vec::new();
+        let count = u32::try_from(advisories.len()).expect("fewer than 4 billion advisories");
+        rmp::encode::write_array_len(&mut block, count).expect("writing to memory never fails");
+        for advisory in advisories {
+            block.extend_from_slice(&advisory.bytes);
+        }
         keys.push(Key {
             ecosystem: *ecosystem,
             name: name.clone(),
@@ -218,9 +243,12 @@ mod tests {
         let mut packages = Packages::new();
         packages.insert(
             (Ecosystem::PyPI, "django".into()),
-            vec![advisory("A"), advisory("B")],
+            vec![Encoded::of(&advisory("A")), Encoded::of(&advisory("B"))],
         );
-        packages.insert((Ecosystem::Npm, "lodash".into()), vec![advisory("C")]);
+        packages.insert(
+            (Ecosystem::Npm, "lodash".into()),
+            vec![Encoded::of(&advisory("C"))],
+        );
         packages
     }
 
