@@ -817,11 +817,28 @@ fn is_dotted_name(value: &[u8]) -> bool {
     value.contains(&b'.') && value.split(|&b| b == b'.').enumerate().all(identifier)
 }
 
-/// Whether `value` starts with a call of a dotted name (`json.load(`, `os.path.join(`): code
-/// that computes a value, which an unquoted assignment's pattern took for the value. Secret
-/// alphabets that hold `(` (Django's) have no `.`, so a random value never reads this way.
+/// Whether `value` starts with a call of a dotted name (`json.load(`, `os.path.join(`), maybe
+/// inside plain calls (`str(json.load(`): code that computes a value, which an unquoted
+/// assignment's pattern took for the value. Secret alphabets that hold `(` (Django's) have no
+/// `.`, so a random value never reads this way.
 fn is_dotted_call(value: &[u8]) -> bool {
-    memchr::memchr(b'(', value).is_some_and(|open| is_dotted_name(&value[..open]))
+    let mut rest = value;
+    while let Some(open) = memchr::memchr(b'(', rest) {
+        let callee = &rest[..open];
+        if is_dotted_name(callee) {
+            return true;
+        }
+        let plain = callee.len() >= 2
+            && callee[0].is_ascii_alphabetic()
+            && callee
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        if !plain {
+            return false;
+        }
+        rest = &rest[open + 1..];
+    }
+    false
 }
 
 /// Whether a digit in `part` has a letter after it (`oauth2Client`, `ZlY3Szf2mjaox`).
@@ -1515,6 +1532,7 @@ mod tests {
         let filters = Filters::default();
         for value in [
             "json.load(open(BASE.child(",
+            "str(json.load(open(BASE.ancestor(2).child(",
             "os.path.join(BASE_DIR,",
             "self.vault.read(key)",
         ] {
