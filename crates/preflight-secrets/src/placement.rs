@@ -6,7 +6,8 @@
 //! third-party bundle is almost always an example, so such findings are reported at `low`:
 //! still listed with `--min-severity low`, never failing a gate set at medium. A rule with a
 //! provider's own format (an Adyen or Stripe key, an AWS key id) keeps its severity wherever
-//! its value sits: a real key in a cassette is still a real key.
+//! its value sits: a real key in a cassette is still a real key. An identifier alone (an AWS
+//! key id, an OAuth client id) is no credential, and is judged like a formatless value.
 //!
 //! The judgement is made on findings once they are built (working tree and history alike,
 //! after history findings take their own id), so the scan loop never looks at paths.
@@ -164,11 +165,24 @@ const FORMATLESS_FAMILIES: &[&str] = &[
     "jwt",
 ];
 
-/// Whether the rule `rule_id` finds values with no format of their own, so that where they
-/// sit decides what they are.
+/// Endings of rule ids that find an identifier alone (an AWS key id, an OAuth client id):
+/// not a working credential by itself, so in a test or a document it is test data, whatever
+/// its provider. With its secret near it, the pair rule reports both, and keeps its severity.
+const IDENTIFIER_SUFFIXES: &[&str] = &[
+    ".access-key-id",
+    ".access-id",
+    ".secret-id",
+    ".client-id",
+    ".app-id",
+    ".application-id",
+];
+
+/// Whether the rule `rule_id` finds values with no format of their own, or identifiers alone,
+/// so that where they sit decides what they are.
 pub fn is_formatless(rule_id: &str) -> bool {
     let family = rule_id.split('.').next().unwrap_or(rule_id);
     FORMATLESS_FAMILIES.contains(&family)
+        || IDENTIFIER_SUFFIXES.iter().any(|s| rule_id.ends_with(s))
 }
 
 /// Lowers to `low` every secret finding of a formatless rule that sits in a test, fixture,
@@ -275,7 +289,9 @@ mod tests {
         assert!(is_formatless("private-key.pem"));
         assert!(is_formatless("postgres.connection-uri"));
         assert!(!is_formatless("adyen.api-key"));
-        assert!(!is_formatless("aws.access-key-id"));
+        assert!(is_formatless("aws.access-key-id"));
+        assert!(!is_formatless("aws.access-key"));
+        assert!(!is_formatless("azure.sas-token"));
         assert!(!is_formatless("stripe.secret-key"));
     }
 

@@ -1,7 +1,8 @@
 //! Generic values in tests, cassettes, fixtures, documentation and translation catalogues are
-//! reported at low; provider keys keep their severity wherever they are. The project below is
+//! reported at low, and so are identifiers alone (an AWS key id in a saved page); provider
+//! keys keep their severity wherever they are. The project below is
 //! laid out like the real ones these classes came from (Saleor's cassettes and plugin tests,
-//! documenso's end-to-end specs and MDX docs, mealie's translation catalogues), written to a
+//! documenso's end-to-end specs and MDX docs, mealie's translation catalogues and saved pages), written to a
 //! temporary directory and scanned file by file as the command line does.
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ const PASSWORD: &str = "tztyftlLiNpUk7SiH5bO";
 const APP_TOKEN: &str = "tGhGJ7OmENsEhshzXxmKvV8wZkXupZlXzczxtmAJ";
 const ADYEN_KEY: &str = "AQE2zT8iwOqXJshWIjz3d8PBSlyPdmP5DavhDrex8M5a4ie1u3t5xqxB6Bji5MbM73v=-ATPw4HGqwRC9aNGYa90XQiux74yKg8MQAtUVMQqo=-zyvPGC984bBL";
 const DOC_TOKEN: &str = "3y1oEERoRalCtLu6nw9DTZPK";
+const KEY_ID: &str = "AKIAJ7QRMTGMZGN3B6O3";
 
 /// A directory under the system's temporary directory, removed when dropped.
 struct TempProject(PathBuf);
@@ -126,6 +128,12 @@ fn generic_values_in_tests_docs_and_catalogues_are_low_and_provider_keys_are_not
                 .to_string(),
         ),
         (
+            "tests/data/html/pepperoni-pizza.html",
+            format!(
+                "<a href=\"https://shop.example.com/dp/B0061SWV8Y?SubscriptionId={KEY_ID}&amp;tag=x\">knife</a>\n"
+            ),
+        ),
+        (
             "saleor/plugins/slack/client.py",
             format!("SLACK_TOKEN = \"{APP_TOKEN}\"\n"),
         ),
@@ -152,6 +160,7 @@ fn generic_values_in_tests_docs_and_catalogues_are_low_and_provider_keys_are_not
         "saleor/app/tests/cassettes/test_install_app.yaml",
         "packages/app-tests/e2e/user/password.spec.ts",
         "apps/docs/content/developers/webhooks/events.mdx",
+        "tests/data/html/pepperoni-pizza.html",
     ] {
         let here: Vec<_> = found.iter().filter(|(_, p, _)| p == path).collect();
         assert!(!here.is_empty(), "nothing found in {path}: {found:?}");

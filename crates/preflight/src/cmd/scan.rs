@@ -90,7 +90,8 @@ pub fn run(global: &GlobalArgs, args: &Args) -> anyhow::Result<ExitCode> {
     options.threads = args.threads.unwrap_or(0);
     let progress = output::Progress::start(global);
     progress.step("scanning files");
-    let outcome = scan_paths(&roots, &options, &scanner);
+    let mut outcome = scan_paths(&roots, &options, &scanner);
+    preflight_secrets::placement::lower_examples(&mut outcome.findings);
     drop(progress);
     let context = Context {
         rules: rule_docs(&scanner),
