@@ -74,8 +74,15 @@ pub fn check(path: &Path) -> Result<Outcome, GitError> {
                 .map(|d| d.data.to_vec())
         };
         if is_env_file(file_name(&rela)) {
-            let encryption = content(&mut buf).and_then(|bytes| encrypted::recognise(&bytes));
-            env_files.push((rela, encryption));
+            let bytes = content(&mut buf);
+            let encryption = bytes.as_deref().and_then(encrypted::recognise);
+            // Unread (too large) counts as holding secrets.
+            let secrets = bytes.as_deref().is_none_or(example::assigns_secret);
+            env_files.push(TrackedEnv {
+                path: rela,
+                encryption,
+                secrets,
+            });
             continue;
         }
         if let Some(finding) = tracked_finding(&rela, || content(&mut buf)) {
@@ -94,11 +101,26 @@ pub fn check(path: &Path) -> Result<Outcome, GitError> {
     Ok(outcome)
 }
 
+/// A tracked environment file, as its staged content shows it.
+struct TrackedEnv {
+    path: String,
+    encryption: Option<Encryption>,
+    /// Whether it assigns a secret-named variable or a URL with a password.
+    secrets: bool,
+}
+
 /// Judges the tracked environment files, each with its staged content's encryption: an
 /// encrypted file is what the guides recommend committing (a fact), a plain one is a finding,
-/// which names the plain file's encrypted twin when one is tracked too.
-fn tracked_env_files(files: &[(String, Option<Encryption>)], outcome: &mut Outcome) {
-    for (path, encryption) in files {
+/// which names the plain file's encrypted twin when one is tracked too. A plain file that
+/// assigns no secret-named variable (`COMPOSE_PROJECT_NAME=app`) is graded low: nothing in it
+/// needs rotating, though the next secret added to it would be committed.
+fn tracked_env_files(files: &[TrackedEnv], outcome: &mut Outcome) {
+    for TrackedEnv {
+        path,
+        encryption,
+        secrets,
+    } in files
+    {
         let location = Location::whole(LocationKind::File, path.as_str());
         if let Some(encryption) = encryption {
             outcome.facts.push(Fact::new(
@@ -109,26 +131,35 @@ fn tracked_env_files(files: &[(String, Option<Encryption>)], outcome: &mut Outco
             continue;
         }
         let name = file_name(path);
-        let twin = files.iter().find(|(other, encryption)| {
-            encryption.is_some()
+        let twin = files.iter().find(|other| {
+            other.encryption.is_some()
                 && other
+                    .path
                     .strip_prefix(path.as_str())
                     .and_then(|rest| rest.strip_prefix('.'))
                     .and_then(|rest| rest.split('.').next())
                     .is_some_and(|suffix| ENCRYPTED_SUFFIXES.contains(&suffix))
         });
         let message = match twin {
-            Some((twin, _)) => format!(
+            Some(twin) => format!(
                 "environment file `{name}` is tracked by git in plain text beside its encrypted twin `{}`",
-                file_name(twin)
+                file_name(&twin.path)
             ),
             None if name == ".env.keys" => format!(
                 "environment file `{name}` is tracked by git: it holds the private keys that decrypt dotenvx's encrypted env files"
             ),
+            None if !secrets => format!(
+                "environment file `{name}` is tracked by git; it assigns no secret-named variable today, so graded low"
+            ),
             None => format!("environment file `{name}` is tracked by git"),
         };
+        let severity = if *secrets || twin.is_some() {
+            Severity::High
+        } else {
+            Severity::Low
+        };
         outcome.findings.push(
-            Finding::new("git.env-tracked", Severity::High, message, location, "").with_help(
+            Finding::new("git.env-tracked", severity, message, location, "").with_help(
                 "Run `git rm --cached` on it, add it to .gitignore, commit an example file with \
                  placeholders instead (or the file encrypted with sops, dotenvx or git-crypt), \
                  and rotate every secret it held (it stays in history).",

@@ -110,6 +110,28 @@ pub(crate) fn check(path: &str, bytes: &[u8]) -> Vec<Finding> {
     findings
 }
 
+/// Whether an env file assigns a value to a secret-named variable (`SECRET_KEY=...`, even a
+/// placeholder, which a deploy will replace in place) or a URL with a password. One that does
+/// not (`COMPOSE_PROJECT_NAME=app`, `VITE_API_URL=...`) holds nothing to rotate today.
+pub(crate) fn assigns_secret(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.lines().any(|line| {
+        let line = line.trim();
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        if line.starts_with('#') {
+            return false;
+        }
+        let Some((name, value)) = line.split_once('=') else {
+            return false;
+        };
+        let value = unquote(value.trim());
+        let upper = name.trim().to_ascii_uppercase();
+        !value.is_empty()
+            && (SECRET_NAMES.iter().any(|word| upper.contains(word))
+                || url_password(value).is_some_and(|p| !p.is_empty()))
+    })
+}
+
 fn unquote(value: &str) -> &str {
     let value = value.split(" #").next().unwrap_or(value).trim();
     for quote in ['"', '\''] {
@@ -194,6 +216,20 @@ mod tests {
         assert!(is_example_env(".env.production.j2"));
         assert!(!is_example_env(".env.examples-service"));
         assert!(!is_example_env(".env.resample"));
+    }
+
+    #[test]
+    fn secret_named_assignments_and_url_passwords_are_secrets() {
+        assert!(assigns_secret(
+            b"COMPOSE_PROJECT_NAME=app\nSECRET_KEY=changethis\n"
+        ));
+        assert!(assigns_secret(
+            b"DATABASE_URL=postgres://app:Zq8vN1pLw3@db/app\n"
+        )); // preflight:allow
+        assert!(!assigns_secret(b"COMPOSE_PROJECT_NAME=paperless\n"));
+        assert!(!assigns_secret(
+            b"VITE_API_URL=http://localhost:8000\n# SECRET_KEY=x\nAPI_KEY=\n"
+        ));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Hygiene findings on real repositories.
 
+use preflight_findings::Severity;
 use preflight_git::hygiene;
 
 use crate::Repo;
@@ -276,4 +277,35 @@ fn samples_patches_and_npmrc_references_are_not_tracked_secrets() {
             ("git.env-tracked".to_string(), ".env".to_string()),
         ]
     );
+}
+
+/// Laid out like paperless-ngx and the FastAPI template: a tracked `.env` that holds only
+/// `COMPOSE_PROJECT_NAME` (or a public `VITE_API_URL`) is graded low, with the reason; one
+/// that assigns a secret-named variable, even a placeholder, stays high.
+#[test]
+fn a_tracked_env_file_without_secret_named_variables_is_low() {
+    let repo = Repo::init();
+    repo.commit(
+        &[
+            (".env", "COMPOSE_PROJECT_NAME=paperless\n"),
+            ("frontend/.env", "VITE_API_URL=http://localhost:8000\n"),
+            ("backend/.env", "PROJECT_NAME=app\nSECRET_KEY=changethis\n"),
+        ],
+        "env files",
+    );
+    let outcome = hygiene::check(repo.path()).expect("hygiene check runs");
+    let severity = |path: &str| {
+        outcome
+            .findings
+            .iter()
+            .find(|f| f.id == "git.env-tracked" && f.location.path == path)
+            .map(|f| (f.severity, f.message.to_string()))
+            .unwrap_or_else(|| panic!("no git.env-tracked for {path}"))
+    };
+    for path in [".env", "frontend/.env"] {
+        let (level, message) = severity(path);
+        assert_eq!(level, Severity::Low, "{path}");
+        assert!(message.contains("no secret-named variable"), "{message}");
+    }
+    assert_eq!(severity("backend/.env").0, Severity::High);
 }
