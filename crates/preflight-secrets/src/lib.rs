@@ -58,6 +58,7 @@ pub mod jwt;
 pub mod keys;
 pub mod kubernetes;
 mod pairs;
+mod pattern;
 pub mod placement;
 pub mod prefilter;
 pub mod redact;

@@ -81,6 +81,9 @@ pub struct PrefilterScratch {
     /// The escape's letter touches the keyword, so a pattern that starts with `\b` cannot
     /// match there in the hit's own window.
     pub after_escape: Vec<Window>,
+    /// `(rule, start)` of each keyword hit of the rules `windows` was asked to note the hits
+    /// of, sorted and without repeats.
+    pub starts: Vec<(u32, usize)>,
 }
 
 /// Bytes scanned with the quick-to-build automaton before the fast one is built.
@@ -169,16 +172,24 @@ impl Prefilter {
         }
     }
 
-    /// Finds the windows of `haystack` into `scratch.windows`.
-    pub fn windows(&self, haystack: &[u8], scratch: &mut PrefilterScratch) {
+    /// Finds the windows of `haystack` into `scratch.windows`, and into `scratch.starts` where
+    /// each keyword hit of a rule for which `note_starts` is true starts.
+    pub fn windows(
+        &self,
+        haystack: &[u8],
+        scratch: &mut PrefilterScratch,
+        note_starts: impl Fn(u32) -> bool,
+    ) {
         let PrefilterScratch {
             open,
             lane_hits,
             windows,
             after_escape,
+            starts,
         } = scratch;
         windows.clear();
         after_escape.clear();
+        starts.clear();
         open.touched.clear();
         if open.by_rule.len() != self.window_lines.len() {
             open.by_rule = vec![None; self.window_lines.len()];
@@ -187,6 +198,9 @@ impl Prefilter {
             let escaped = follows_escape(haystack, start);
             for &rule in &self.rules_of_keyword[pattern] {
                 self.add_hit(haystack, rule, start, end, open, windows);
+                if note_starts(rule) {
+                    starts.push((rule, start));
+                }
                 if escaped {
                     let lines = self.window_lines[rule as usize];
                     after_escape.push(Window {
@@ -213,6 +227,8 @@ impl Prefilter {
             Some(table) => self.walk(table, haystack, lane_hits, &mut on_hit),
             None => self.walk(&Nfa(&self.nfa), haystack, lane_hits, &mut on_hit),
         }
+        starts.sort_unstable();
+        starts.dedup();
         for &rule in &open.touched {
             if let Some(window) = open.by_rule[rule as usize].take() {
                 windows.push(Window {
@@ -630,7 +646,7 @@ mod tests {
             .collect();
         let prefilter = Prefilter::new(&keywords, lines);
         let mut scratch = PrefilterScratch::default();
-        prefilter.windows(text, &mut scratch);
+        prefilter.windows(text, &mut scratch, |_| false);
         let mut found: Vec<_> = scratch
             .windows
             .iter()

@@ -10,8 +10,10 @@ use preflight_findings::{
     DropReason, Dropped, Finding, Location, LocationKind, Outcome, Redacted, Severity, Warning,
 };
 use preflight_rules::gitleaks::{self, Allowlist};
-use preflight_rules::{Rule, RuleSet, compile_pattern};
-use regex::bytes::Regex;
+use preflight_rules::{Rule, RuleSet};
+use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input};
 
 use crate::ScanConfig;
 use crate::custom::{self, CustomFilters, RuleFilter};
@@ -19,6 +21,7 @@ use crate::fallback::{self, Fallback};
 use crate::filters::{self, Filters, entropy};
 use crate::keys::{self, Protection};
 use crate::pairs::{self, PairRule};
+use crate::pattern::{self, Pattern};
 use crate::prefilter::{Prefilter, PrefilterScratch};
 use crate::{checksum, jwt, kubernetes};
 
@@ -40,7 +43,7 @@ const FORMAT_PROVIDERS: &[&str] = &["jwt"];
 struct CompiledRule {
     rule: Rule,
     /// Compiled on first use: a small scan touches only the rules whose keywords occur.
-    regex: OnceLock<Option<Regex>>,
+    pattern: OnceLock<Option<Pattern>>,
     /// The pattern anchored at the start of the haystack, for keyword hits after an escape;
     /// compiled on first use.
     anchored: OnceLock<Option<Regex>>,
@@ -62,7 +65,7 @@ impl CompiledRule {
             | u8::from(!rule.is_generic());
         CompiledRule {
             rule,
-            regex: OnceLock::new(),
+            pattern: OnceLock::new(),
             anchored: OnceLock::new(),
             context: OnceLock::new(),
             priority,
@@ -82,10 +85,18 @@ impl CompiledRule {
             .as_ref()
     }
 
-    fn regex(&self) -> Option<&Regex> {
-        self.regex
-            .get_or_init(|| compile_pattern(&self.rule.pattern).ok())
+    fn pattern(&self) -> Option<&Pattern> {
+        self.pattern
+            .get_or_init(|| Pattern::new(&self.rule.pattern, &self.rule.keywords))
             .as_ref()
+    }
+
+    /// Whether the pattern is compiled and every match of it starts with a keyword, so that
+    /// it is tried only where one does (see [`crate::pattern`]).
+    fn starts_at_keyword(&self) -> bool {
+        self.pattern
+            .get()
+            .is_some_and(|p| p.as_ref().is_some_and(|p| p.starts_at_keyword))
     }
 
     /// The pattern as `^(?:pattern)`, so that a search fails as soon as no match starts at the
@@ -96,7 +107,7 @@ impl CompiledRule {
             .get_or_init(|| {
                 let pattern = &self.rule.pattern;
                 let close = if pattern.contains("(?x") { "\n)" } else { ")" };
-                compile_pattern(&format!("^(?:{pattern}{close}")).ok()
+                pattern::compile(&format!("^(?:{pattern}{close}"))
             })
             .as_ref()
     }
@@ -281,7 +292,13 @@ impl Scanner {
         candidates: &mut Vec<Candidate>,
         mut fallbacks: Option<&mut Vec<Fallback>>,
     ) {
-        self.prefilter.windows(bytes, prefilter);
+        // A rule's hits are noted once its pattern is compiled and known to start at a keyword;
+        // until then (its first blob) its windows are searched whole, which finds the same.
+        self.prefilter.windows(bytes, prefilter, |rule| {
+            self.rules
+                .get(rule as usize)
+                .is_some_and(CompiledRule::starts_at_keyword)
+        });
         for window in &prefilter.windows {
             let rule = window.rule as usize;
             if rule >= self.rules.len() {
@@ -291,21 +308,53 @@ impl Scanner {
                 }
                 continue;
             }
-            let Some(regex) = self.rules[rule].regex() else {
+            let Some(pattern) = self.rules[rule].pattern() else {
                 continue;
             };
+            let regex = &pattern.regex;
             let haystack = &bytes[..window.end];
+            let noted = &prefilter.starts;
+            let from = noted.partition_point(|&n| n < (window.rule, window.start));
+            let to = noted.partition_point(|&n| n < (window.rule, window.end));
+            if to > from {
+                // Every match starts at one of the rule's keywords: the leftmost match from
+                // `at` is the first one anchored at a keyword hit at or after `at`.
+                let mut at = window.start;
+                for &(_, start) in &noted[from..to] {
+                    if start < at {
+                        continue;
+                    }
+                    let input = Input::new(haystack)
+                        .span(start..window.end)
+                        .anchored(Anchored::Yes);
+                    let mut captures = regex.create_captures();
+                    regex.search_captures(&input, &mut captures);
+                    let Some(whole) = captures.get_match() else {
+                        continue;
+                    };
+                    at = whole.end().max(start + 1);
+                    let secret = secret_of(&captures);
+                    if let Some(candidate) = self.candidate(rule, bytes, whole.range(), secret) {
+                        candidates.push(candidate);
+                    }
+                }
+                continue;
+            }
             let mut at = window.start;
             while at <= window.end {
                 // Most windows hold no match: a plain search is cheaper than one that tracks
                 // groups, which runs only on the match found.
-                let Some(found) = regex.find_at(haystack, at) else {
+                let Some(found) = regex.search(&Input::new(haystack).span(at..window.end)) else {
                     break;
                 };
-                let Some(captures) = regex.captures_at(haystack, found.start()) else {
+                let mut captures = regex.create_captures();
+                regex.search_captures(
+                    &Input::new(haystack).span(found.start()..window.end),
+                    &mut captures,
+                );
+                let Some(whole) = captures.get_match() else {
                     break;
                 };
-                let whole = captures.get(0).expect("group 0 always matches");
                 at = if whole.is_empty() {
                     whole.end() + 1
                 } else {
@@ -324,7 +373,9 @@ impl Scanner {
             let Some(regex) = self.rules.get(rule).and_then(CompiledRule::anchored) else {
                 continue;
             };
-            let Some(captures) = regex.captures(&bytes[window.start..window.end]) else {
+            let mut captures = regex.create_captures();
+            regex.captures(&bytes[window.start..window.end], &mut captures);
+            let Some(whole) = captures.get_match() else {
                 continue;
             };
             let secret = secret_of(&captures);
@@ -332,10 +383,7 @@ impl Scanner {
                 continue;
             }
             let shift = |r: Range<usize>| window.start + r.start..window.start + r.end;
-            let (whole, secret) = (
-                shift(captures.get(0).expect("group 0").range()),
-                shift(secret),
-            );
+            let (whole, secret) = (shift(whole.range()), shift(secret));
             if candidates
                 .iter()
                 .any(|c| c.rule == rule && c.secret == secret)
@@ -935,11 +983,11 @@ impl Scanner {
 }
 
 /// The range of a match's secret: group `secret`, else group 1, else the whole match.
-fn secret_of(captures: &regex::bytes::Captures<'_>) -> Range<usize> {
+fn secret_of(captures: &Captures) -> Range<usize> {
     captures
-        .name("secret")
-        .or_else(|| captures.get(1))
-        .or_else(|| captures.get(0))
+        .get_group_by_name("secret")
+        .or_else(|| captures.get_group(1))
+        .or_else(|| captures.get_group(0))
         .map_or(0..0, |m| m.range())
 }
 
