@@ -2,7 +2,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::{Dropped, Fact, Finding, Score, Severity, Stats, Warning, scrub};
+use crate::{DropReason, Dropped, Fact, Finding, Score, Severity, Stats, Warning, scrub};
 
 /// The result of a run: what renderers turn into text, JSON or SARIF.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -73,6 +73,14 @@ impl Report {
         }
         for dropped in &mut self.dropped {
             clean(&mut dropped.location.path);
+            match &mut dropped.reason {
+                DropReason::Placeholder { pattern: text }
+                | DropReason::Malformed { problem: text }
+                | DropReason::PathAllowlist { glob: text }
+                | DropReason::ValueAllowlist { pattern: text } => clean(text),
+                DropReason::Baseline { note: Some(text) } => clean(text),
+                _ => {}
+            }
         }
         for warning in &mut self.warnings {
             if let Some(path) = &mut warning.path {

@@ -377,18 +377,36 @@ fn configuration_and_custom_rules_never_show_the_marker() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     write(root, "app.py", format!("KEY = '{}'\n", stripe_key()));
+    write(
+        root,
+        &format!("{MARKER}-keys.py"),
+        format!("KEY = '{}'\n", stripe_key()),
+    );
     let mut out = Outputs::default();
     let configs = [
         format!("disable = [\"x\"]\nbogus = \"{MARKER}\"\n"),
         format!("token = \"{MARKER}\n"),
         format!("[allowlist]\nvalues = [\"({MARKER}\"]\n"),
         format!("[allowlist]\npaths = [\"[{MARKER}\"]\n"),
+        format!("[allowlist]\nvalues = [\"sk_live_{MARKER}\"]\npaths = [\"**/{MARKER}*\"]\n"),
         format!("[web]\nurls = [\"https://u:{MARKER}@127.0.0.1:1/?token={MARKER}\"]\n"),
     ];
     for (index, config) in configs.iter().enumerate() {
         let name = format!("config-{index}.toml");
         write(root, &name, config);
-        out.run(root, &["scan", ".", "--config", &name]);
+        out.run(root, &["scan", ".", "--explain", "--config", &name]);
+        out.run(
+            root,
+            &[
+                "scan",
+                ".",
+                "--explain",
+                "--format",
+                "json",
+                "--config",
+                &name,
+            ],
+        );
         out.run(
             root,
             &["check", ".", "--live", "--no-history", "--config", &name],
