@@ -10,6 +10,7 @@
 //! with `--show-secrets` the secret findings must show it, so the harness can fail.
 //!
 //! Each test collects every place the marker showed and fails listing all of them.
+//! `deps` runs down its error paths too (a missing and a corrupt advisory database).
 //! `PREFLIGHT_UNDER_TEST` runs another build of the binary through the same harness.
 
 mod common;
@@ -329,6 +330,14 @@ fn error_paths_never_show_the_marker() {
     out.every_format(root, &["scan", &format!("missing-{MARKER}.txt")]);
     out.every_format(root, &["env", &format!("{MARKER}.env")]);
     out.run(root, &["scan", "--config", &format!("{MARKER}.toml")]);
+    write(
+        root,
+        "requirements.txt",
+        format!("django==3.2.0\nacme @ https://u:{MARKER}@pkgs.example/acme.whl\n"),
+    );
+    out.every_format(root, &["deps", ".", "--db", &format!("{MARKER}.zip")]);
+    write(root, &format!("{MARKER}.zip"), b"PK\x03\x04 truncated");
+    out.every_format(root, &["deps", ".", "--db", &format!("{MARKER}.zip")]);
     out.assert_no_leak();
 }
 
