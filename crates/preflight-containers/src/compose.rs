@@ -480,6 +480,20 @@ impl Service<'_> {
                 );
                 continue;
             }
+            if let Some(encryption) = std::fs::read(&file)
+                .ok()
+                .and_then(|bytes| preflight_encryption::recognise(&bytes))
+            {
+                emit.fact(
+                    COMPOSE_ENV_FILE_TRACKED,
+                    Some(line),
+                    format!(
+                        "service `{}` reads `env_file: {path}`, which git tracks encrypted with {}, as the guides recommend",
+                        self.name, encryption
+                    ),
+                );
+                continue;
+            }
             emit.push_for(
                 names::is_development(path.trim_start_matches("./")),
                 COMPOSE_ENV_FILE_TRACKED,

@@ -369,6 +369,42 @@ fn env_file_tracked_by_git_is_reported_only_in_a_repository() {
 }
 
 #[test]
+fn an_env_file_tracked_encrypted_is_evidence_not_a_finding() {
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../preflight-env/tests/fixtures/encrypted");
+    let sops = std::fs::read(fixtures.join("sops.dotenv")).unwrap();
+    let git_crypt = std::fs::read(fixtures.join("git-crypt.bin")).unwrap();
+    let compose = b"services:\n  web:\n    image: example/web:1.0\n    env_file:\n      - .env.production\n      - .env.shared\n      - .env.docker\n";
+    let env = format!("SECRET_KEY={ENV_SECRET}\n");
+    let files: &[(&str, &[u8])] = &[
+        ("docker-compose.yml", compose),
+        (".env.production", &sops),
+        (".env.shared", &git_crypt),
+        (".env.docker", env.as_bytes()),
+    ];
+    let repo = project(files);
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "-A"]);
+    let outcome = run(repo.path());
+    // Only the plain file is a finding; the encrypted ones are named as encrypted.
+    expect(
+        &outcome,
+        &[(
+            "container.compose-env-file-tracked",
+            "docker-compose.yml",
+            7,
+        )],
+    );
+    assert!(
+        fact_at(&outcome, "container.compose-env-file-tracked", 5).contains("encrypted with sops")
+    );
+    assert!(
+        fact_at(&outcome, "container.compose-env-file-tracked", 6)
+            .contains("encrypted with git-crypt")
+    );
+}
+
+#[test]
 fn development_compose_files_are_graded_low() {
     let dir = project(&[(
         "docker-compose.dev.yml",

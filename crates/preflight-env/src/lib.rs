@@ -22,7 +22,7 @@
 pub mod check;
 pub mod codes;
 pub mod dotenv;
-pub mod encrypted;
+pub use preflight_encryption as encrypted;
 pub mod generate;
 pub mod infer;
 pub mod init;
