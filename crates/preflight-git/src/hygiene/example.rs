@@ -223,9 +223,8 @@ mod tests {
         assert!(assigns_secret(
             b"COMPOSE_PROJECT_NAME=app\nSECRET_KEY=changethis\n"
         ));
-        assert!(assigns_secret(
-            b"DATABASE_URL=postgres://app:Zq8vN1pLw3@db/app\n"
-        )); // preflight:allow
+        let url = b"DATABASE_URL=postgres://app:Zq8vN1pLw3@db/app\n"; // preflight:allow (synthetic)
+        assert!(assigns_secret(url));
         assert!(!assigns_secret(b"COMPOSE_PROJECT_NAME=paperless\n"));
         assert!(!assigns_secret(
             b"VITE_API_URL=http://localhost:8000\n# SECRET_KEY=x\nAPI_KEY=\n"
