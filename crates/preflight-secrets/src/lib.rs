@@ -16,7 +16,9 @@
 //!    bounded number of bytes on each side; touching windows of one rule merge, so the cost is
 //!    linear even for a 20 MB single-line file.
 //! 3. **Regex**: each rule's pattern is compiled the first time one of its keywords occurs
-//!    (a one-file scan compiles only the few rules it needs). Group `secret`, else group 1, is
+//!    (a one-file scan compiles only the few rules it needs). A pattern whose every match
+//!    starts with one of its rule's keywords (`pattern`) is tried anchored at those keyword
+//!    hits only, instead of searching the window. Group `secret`, else group 1, is
 //!    the value. A rule with `context` words only keeps matches with one of them nearby.
 //! 4. **Filters** ([`filters`], [`checksum`], [`jwt`]): well-known documentation examples,
 //!    JWT-shaped values whose header does not decode, references (`${X}`, `os.environ[...]`),
