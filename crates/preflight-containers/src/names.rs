@@ -64,6 +64,11 @@ pub fn name_kind(name: &str) -> NameKind {
         if before.is_some_and(|w| PUBLIC_WORDS.contains(&w)) || words.len() == 1 {
             return NameKind::Other;
         }
+        // `MINIO_ACCESS_KEY`, `AWS_ACCESS_KEY`: the id half of an S3-style pair, whose secret
+        // is the `..._SECRET_KEY` (or `..._SECRET_ACCESS_KEY`) beside it.
+        if before == Some("ACCESS") && !words.contains(&"SECRET") && !words.contains(&"PRIVATE") {
+            return NameKind::Other;
+        }
     }
     NameKind::Secret
 }
@@ -109,6 +114,22 @@ fn is_non_secret_literal(value: &str) -> bool {
         lower.as_str(),
         "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "none" | "~"
     ) || value.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// Whether `value` is a URL whose host is the loopback interface (`localhost`, `127.0.0.1`,
+/// `[::1]`).
+pub fn is_loopback_url(value: &str) -> bool {
+    let Some((_, rest)) = value.trim().split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if host_port.starts_with('[') {
+        host_port.split(']').next().map_or("", |h| &h[1..])
+    } else {
+        host_port.split(':').next().unwrap_or(host_port)
+    };
+    host.eq_ignore_ascii_case("localhost") || host.starts_with("127.") || host == "::1"
 }
 
 /// The password of a URL with a user-info part (`scheme://user:password@host`), if any.
@@ -270,9 +291,13 @@ mod tests {
             "KEY",
             "POSTGRES_USER",
             "AWS_ACCESS_KEY_ID",
+            "AWS_ACCESS_KEY",
+            "MINIO_ACCESS_KEY",
         ] {
             assert_eq!(name_kind(name), NameKind::Other, "{name}");
         }
+        assert_eq!(name_kind("AWS_SECRET_ACCESS_KEY"), NameKind::Secret);
+        assert_eq!(name_kind("MINIO_SECRET_KEY"), NameKind::Secret);
         assert_eq!(name_kind("DATABASE_URL"), NameKind::ConnectionString);
     }
 
@@ -304,6 +329,20 @@ mod tests {
             "https://0a1b2c@o1.ingest.example.com/1"
         ));
         assert!(is_literal_secret("PRICE_KEY", "a$$b"));
+    }
+
+    #[test]
+    fn loopback_urls() {
+        assert!(is_loopback_url(
+            "postgresql://user:pass@localhost:5432/dummy"
+        ));
+        assert!(is_loopback_url("redis://:pw@127.0.0.1:6379/0"));
+        assert!(is_loopback_url("postgres://u:p@[::1]/app"));
+        assert!(!is_loopback_url("postgres://app:pw@db:5432/app"));
+        assert!(!is_loopback_url(
+            "postgres://app:pw@localhost.example.com/app"
+        ));
+        assert!(!is_loopback_url("localhost"));
     }
 
     #[test]

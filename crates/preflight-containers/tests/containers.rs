@@ -916,3 +916,48 @@ fn a_build_context_inherited_through_a_merge_key_in_a_file_compose_accepts() {
     );
     assert_no_secret_values(&outcome);
 }
+
+/// Laid out like umami: the Dockerfile sets a dummy `DATABASE_URL` on localhost so that the
+/// framework's build step loads; it names no reachable database and is graded low. The same
+/// variable naming a database service stays high. Laid out like self-hosted's `vroom`: the
+/// `AWS_ACCESS_KEY` of an S3-style pair is the id half; its `AWS_SECRET_KEY` is the secret.
+#[test]
+fn loopback_build_urls_are_low_and_access_key_ids_are_not_secrets() {
+    let dockerfile = format!(
+        "FROM node:22.11-alpine\nENV DATABASE_URL=postgresql://user:{URL_PASSWORD}@localhost:5432/dummy\nRUN npm run build\nUSER node\n"
+    );
+    let remote = format!(
+        "FROM node:22.11-alpine\nENV DATABASE_URL=postgresql://app:{URL_PASSWORD}@db.internal:5432/app\nUSER node\n"
+    );
+    let compose = format!(
+        "services:\n  vroom:\n    image: example/vroom:25.1.0\n    environment:\n      AWS_ACCESS_KEY: sentry\n      AWS_SECRET_KEY: {SECRET_KEY}\n"
+    );
+    let dir = project(&[
+        ("build/Dockerfile", dockerfile.as_bytes()),
+        ("remote/Dockerfile", remote.as_bytes()),
+        ("docker-compose.yml", compose.as_bytes()),
+    ]);
+    let outcome = run(dir.path());
+    expect(
+        &outcome,
+        &[
+            (
+                "container.compose-secret-in-environment",
+                "docker-compose.yml",
+                6,
+            ),
+            ("container.dockerfile-secret-env", "build/Dockerfile", 2),
+            ("container.dockerfile-secret-env", "remote/Dockerfile", 2),
+        ],
+    );
+    let code = "container.dockerfile-secret-env";
+    assert_eq!(
+        severity_at(&outcome, code, "build/Dockerfile", 2),
+        Severity::Low
+    );
+    assert_eq!(
+        severity_at(&outcome, code, "remote/Dockerfile", 2),
+        Severity::High
+    );
+    assert_no_secret_values(&outcome);
+}

@@ -351,10 +351,19 @@ fn assignments(args: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Why a literal URL in a Dockerfile is graded low: one on the loopback interface names no
+/// database the build or the container reaches (`DATABASE_URL=postgresql://user:pass@localhost/dummy`,
+/// set so that a framework's build step loads), so its password is a build-time placeholder.
+fn loopback_reason(value: &str) -> Option<&'static str> {
+    names::is_loopback_url(value)
+        .then_some("a URL on the container's own loopback, a build-time placeholder")
+}
+
 fn env(ins: &Instruction, emit: &mut Emitter<'_>) {
     for (name, value) in assignments(&ins.args) {
         if names::is_literal_secret(&name, &value) {
-            emit.push(
+            emit.push_lowered(
+                loopback_reason(&value),
                 DOCKERFILE_SECRET_ENV,
                 Some(ins.line),
                 &format!("env:{name}"),
@@ -371,7 +380,8 @@ fn arg(ins: &Instruction, emit: &mut Emitter<'_>) {
             continue;
         };
         if names::is_literal_secret(name, value) {
-            emit.push(
+            emit.push_lowered(
+                loopback_reason(value),
                 DOCKERFILE_SECRET_ARG,
                 Some(ins.line),
                 &format!("arg:{name}"),
