@@ -2,12 +2,13 @@
 //!
 //! A generic rule (a password, token or key assigned to a name) cannot tell a credential from
 //! a fixture by the value: both are random strings. The path can. A value in a test, a
-//! recorded HTTP cassette, a fixture, documentation, a translation catalogue or a minified
-//! third-party bundle is almost always an example, so such findings are reported at `low`:
-//! still listed with `--min-severity low`, never failing a gate set at medium. A rule with a
-//! provider's own format (an Adyen or Stripe key, an AWS key id) keeps its severity wherever
-//! its value sits: a real key in a cassette is still a real key. An identifier alone (an AWS
-//! key id, an OAuth client id) is no credential, and is judged like a formatless value.
+//! recorded HTTP cassette, a fixture, documentation, a translation catalogue, a minified
+//! third-party bundle or a developer's local configuration is almost always an example, so
+//! such findings are reported at `low`: still listed with `--min-severity low`, never failing
+//! a gate set at medium. A rule with a provider's own format (an Adyen or Stripe key) keeps
+//! its severity wherever its value sits: a real key in a cassette is still a real key. An
+//! identifier alone (an AWS key id, an OAuth client id) is no credential, and is judged like
+//! a formatless value.
 //!
 //! The judgement is made on findings once they are built (working tree and history alike,
 //! after history findings take their own id), so the scan loop never looks at paths.
@@ -25,6 +26,8 @@ pub enum Placement {
     Translation,
     /// Minified or vendored third-party code.
     ThirdParty,
+    /// Configuration for a developer's machine only: `.devcontainer/`, `.envs/.local/`.
+    Development,
 }
 
 impl Placement {
@@ -35,6 +38,9 @@ impl Placement {
             Placement::Documentation => "documentation: values there are examples",
             Placement::Translation => "a translation catalogue: values there are words",
             Placement::ThirdParty => "minified or vendored third-party code",
+            Placement::Development => {
+                "local development configuration: values there are for a developer's machine"
+            }
         }
     }
 }
@@ -81,6 +87,11 @@ const CATALOGUE_EXTENSIONS: &[&str] = &["json", "yml", "yaml", "po", "properties
 /// Extensions that are catalogues wherever they are.
 const TRANSLATION_EXTENSIONS: &[&str] = &["po", "pot", "xlf", "xliff"];
 
+/// Directory names of configuration for a developer's machine (compared lowercase): a dev
+/// container's, and the `.local` profile beside `.production` (cookiecutter-django's
+/// `.envs/.local/`).
+const DEVELOPMENT_DIRS: &[&str] = &[".devcontainer", ".local"];
+
 /// Directory names of vendored third-party code (compared lowercase).
 const VENDOR_DIRS: &[&str] = &[
     "vendor",
@@ -111,6 +122,9 @@ pub fn of_path(path: &str) -> Option<Placement> {
     }
     if DOC_EXTENSIONS.contains(&extension) || parts.iter().any(|d| DOC_DIRS.contains(d)) {
         return Some(Placement::Documentation);
+    }
+    if parts.iter().any(|d| DEVELOPMENT_DIRS.contains(d)) {
+        return Some(Placement::Development);
     }
     None
 }
@@ -260,6 +274,8 @@ mod tests {
                 Placement::ThirdParty,
             ),
             ("vendored/authorizenet/setup.py", Placement::ThirdParty),
+            (".envs/.local/.postgres", Placement::Development),
+            (".devcontainer/backend.env", Placement::Development),
         ] {
             assert_eq!(of_path(path), Some(placement), "{path}");
         }
@@ -278,6 +294,8 @@ mod tests {
             "contest/app.py",
             "frontend/lang/messages.ts",
             "src/testimonials/views.py",
+            ".envs/.production/.django",
+            "local/settings.py",
         ] {
             assert_eq!(of_path(path), None, "{path}");
         }

@@ -17,6 +17,7 @@ const PASSWORD: &str = "tztyftlLiNpUk7SiH5bO";
 const APP_TOKEN: &str = "tGhGJ7OmENsEhshzXxmKvV8wZkXupZlXzczxtmAJ";
 const ADYEN_KEY: &str = "AQE2zT8iwOqXJshWIjz3d8PBSlyPdmP5DavhDrex8M5a4ie1u3t5xqxB6Bji5MbM73v=-ATPw4HGqwRC9aNGYa90XQiux74yKg8MQAtUVMQqo=-zyvPGC984bBL";
 const DOC_TOKEN: &str = "3y1oEERoRalCtLu6nw9DTZPK";
+const LOCAL_PASSWORD: &str = "oCFyr2Z6U6T5KxGugP8CP66H27Mdir";
 const KEY_ID: &str = "AKIAJ7QRMTGMZGN3B6O3";
 
 /// A directory under the system's temporary directory, removed when dropped.
@@ -134,6 +135,14 @@ fn generic_values_in_tests_docs_and_catalogues_are_low_and_provider_keys_are_not
             ),
         ),
         (
+            ".envs/.local/.postgres",
+            format!("POSTGRES_HOST=postgres\nPOSTGRES_PASSWORD={LOCAL_PASSWORD}\n"),
+        ),
+        (
+            ".envs/.production/.postgres",
+            format!("POSTGRES_HOST=postgres\nPOSTGRES_PASSWORD={LOCAL_PASSWORD}\n"),
+        ),
+        (
             "saleor/plugins/slack/client.py",
             format!("SLACK_TOKEN = \"{APP_TOKEN}\"\n"),
         ),
@@ -150,7 +159,9 @@ fn generic_values_in_tests_docs_and_catalogues_are_low_and_provider_keys_are_not
     );
     let application: Vec<_> = found
         .iter()
-        .filter(|(_, path, _)| path == "saleor/plugins/slack/client.py")
+        .filter(|(_, path, _)| {
+            path == "saleor/plugins/slack/client.py" || path == ".envs/.production/.postgres"
+        })
         .collect();
     assert!(
         !application.is_empty() && application.iter().all(|(_, _, s)| *s > Severity::Low),
@@ -161,6 +172,7 @@ fn generic_values_in_tests_docs_and_catalogues_are_low_and_provider_keys_are_not
         "packages/app-tests/e2e/user/password.spec.ts",
         "apps/docs/content/developers/webhooks/events.mdx",
         "tests/data/html/pepperoni-pizza.html",
+        ".envs/.local/.postgres",
     ] {
         let here: Vec<_> = found.iter().filter(|(_, p, _)| p == path).collect();
         assert!(!here.is_empty(), "nothing found in {path}: {found:?}");
