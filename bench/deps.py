@@ -17,6 +17,10 @@ Measured, each with wall time, user+system CPU and peak RSS (wait4):
   - audit: `preflight deps` once the index exists, 10 runs;
 and the index's size and the number of findings.
 
+The findings on the real database are compared with a reference written here with Python's own
+version libraries (`packaging` for PEP 440, `semver` for crates) and OSV's evaluation rules: the
+vulnerable package versions and the advisory ids of each must agree.
+
 Then the same at the scale of the full OSV exports (hundreds of thousands of records, most of
 them npm's): the real records are copied SCALE times into one zip, each copy under renamed
 packages and ids (`django-copy7`, `PYSEC-2024-47-copy7`), so the index holds SCALE + 1 times as
@@ -198,6 +202,119 @@ def measure(binary, project_dir, db_args, cache):
     return index_runs, audit_runs, findings, size
 
 
+def reference(parsed, project_dir, report):
+    """Compares the report's requirement-file and Cargo.lock findings with a reference
+    evaluation; returns (PyPI versions, crate versions, disagreements)."""
+    import functools
+    import re
+    import tomllib
+
+    import semver
+    from packaging.version import InvalidVersion, Version
+
+    def pep440(text):
+        try:
+            return Version(str(text))
+        except InvalidVersion:
+            return None
+
+    def cargo(text):
+        try:
+            return semver.Version.parse(str(text))
+        except ValueError:
+            return None
+
+    def affected(entry, version, parse):
+        if any(parse(v) is not None and parse(v) == version for v in entry.get("versions") or []):
+            return True
+        for r in entry.get("ranges") or []:
+            if r.get("type") not in ("ECOSYSTEM", "SEMVER"):
+                continue
+            events = []
+            for event in r.get("events") or []:
+                kind, value = next(iter(event.items()))
+                at = None if kind == "introduced" and str(value) == "0" else parse(value)
+                if at is None and not (kind == "introduced" and str(value) == "0"):
+                    break
+                events.append((at, kind))
+            else:
+                order = functools.cmp_to_key(
+                    lambda a, b: (a[0] is not None) - (b[0] is not None)
+                    if a[0] is None or b[0] is None
+                    else (a[0] > b[0]) - (a[0] < b[0])
+                )
+                hit = False
+                for at, kind in sorted(events, key=order):
+                    if kind == "introduced" and (at is None or at <= version):
+                        hit = True
+                    elif kind == "fixed" and at <= version:
+                        hit = False
+                    elif kind == "last_affected" and at < version:
+                        hit = False
+                    elif kind == "limit" and at <= version:
+                        hit = False
+                        break
+                if hit:
+                    return True
+        return False
+
+    def norm_py(name):
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    def norm_crate(name):
+        return name.lower().replace("_", "-")
+
+    by_package = {}
+    for record in parsed:
+        if record.get("withdrawn"):
+            continue
+        for entry in record["affected"]:
+            package = entry.get("package") or {}
+            ecosystem = str(package.get("ecosystem", "")).split(":")[0]
+            if ecosystem == "PyPI":
+                key = ("PyPI", norm_py(package["name"]))
+            elif ecosystem == "crates.io":
+                key = ("crates", norm_crate(package["name"]))
+            else:
+                continue
+            by_package.setdefault(key, []).append((record["id"], entry))
+
+    expected = {}
+    for path in sorted(project_dir.rglob("requirements.txt")):
+        rel = str(path.relative_to(project_dir))
+        for line, text in enumerate(path.read_text().splitlines(), 1):
+            name, version = text.split("==")
+            version = pep440(version)
+            if version is None:
+                continue
+            ids = {i for i, e in by_package.get(("PyPI", norm_py(name)), []) if affected(e, version, pep440)}
+            if ids:
+                expected[(rel, line)] = ids
+    pypi = len(expected)
+    lock = project_dir / "Cargo.lock"
+    if lock.exists():
+        lines = [i + 1 for i, l in enumerate(lock.read_text().splitlines()) if l.startswith("name = ")]
+        for package, line in zip(tomllib.loads(lock.read_text())["package"], lines):
+            version = cargo(package["version"])
+            if version is None:
+                continue
+            key = ("crates", norm_crate(package["name"]))
+            ids = {i for i, e in by_package.get(key, []) if affected(e, version, cargo)}
+            if ids:
+                expected[("Cargo.lock", line)] = ids
+    # A finding lists the records' ids and their aliases; the records' own ids are compared.
+    record_ids = {r["id"] for r in parsed}
+    found = {}
+    for finding in report["findings"]:
+        if finding["id"] == "deps.vulnerable" and (
+            finding["path"].endswith("requirements.txt") or finding["path"] == "Cargo.lock"
+        ):
+            ids = set(finding["details"]["advisories"].split(", ")) & record_ids
+            found[(finding["path"], finding["line"])] = ids
+    differ = sum(1 for k in set(expected) | set(found) if expected.get(k) != found.get(k))
+    return pypi, len(expected) - pypi, differ
+
+
 def row(label, runs):
     walls = [r["wall"] for r in runs]
     return (
@@ -229,6 +346,8 @@ def main():
     counts = project(found, work / "project")
     db_args = [arg for db in dbs for arg in ("--db", db)]
     index_runs, audit_runs, findings, size = measure(binary, work / "project", db_args, work / "cache")
+    report = json.loads(audit_runs[-1]["stdout"])
+    pypi, crates, differ = reference(parsed, work / "project", report)
 
     # The copies are written by a child process: a child forked from a parent that held them
     # would report the parent's memory as its own peak RSS.
@@ -256,6 +375,8 @@ def main():
         + ", ".join(f"{n} {e}" for e, n in sorted(counts.items()))
         + " (real names and versions from the records; every one has advisories)",
         f"- {len(findings)} vulnerable package versions reported",
+        f"- reference check (`packaging`, `semver`): {pypi} PyPI and {crates} crate versions vulnerable;"
+        f" {differ} disagree with preflight's findings or their advisory ids",
         "",
         "## Times",
         "",

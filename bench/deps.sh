@@ -6,7 +6,8 @@
 #
 # Each DB is a directory of OSV records (a checkout of a public advisory repository, such as the
 # PyPI advisory database, or RustSec's `osv` branch) or an OSV `all.zip` export. Reading YAML
-# records needs PyYAML (`pip install pyyaml`). The results go to bench/results/<date>-deps.md.
+# records needs PyYAML, and the reference check `packaging` and `semver` (`pip install pyyaml
+# packaging semver`). The results go to bench/results/<date>-deps.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: bench/deps.sh DB [DB...]" >&2; exit 2; }
