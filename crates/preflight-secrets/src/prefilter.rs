@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::{Anchored, BuildError, MatchKind, StartKind, dfa, nfa};
+use aho_corasick::{Anchored, BuildError, MatchKind, nfa};
 use memchr::{memchr, memrchr};
 
 /// The most bytes a window reaches before its keyword hit.
@@ -109,20 +109,11 @@ fn nfa(literals: &[String]) -> Result<nfa::contiguous::NFA, BuildError> {
         .build(literals)
 }
 
-fn dfa(literals: &[String]) -> Result<dfa::DFA, BuildError> {
-    dfa::DFA::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .start_kind(StartKind::Unanchored)
-        .prefilter(false)
-        .build(literals)
-}
-
 /// The keyword automaton of a scanner.
 ///
 /// Two forms of one automaton: a contiguous NFA, quick to build, for the first megabyte, so a
-/// pre-commit scan of one file starts at once; and a `Table` made from its DFA, about three
-/// times as fast per byte but some tens of milliseconds to build, for everything after. Both
+/// pre-commit scan of one file starts at once; and a `Table` of its transitions, about three
+/// times as fast per byte but some milliseconds to build, for everything after. Both
 /// report every occurrence of every keyword, overlapping ones included (`sk_` inside
 /// `sk_live_`).
 #[derive(Debug)]
@@ -214,11 +205,7 @@ impl Prefilter {
         let len = haystack.len() as u64;
         let table = if self.scanned.fetch_add(len, Ordering::Relaxed) + len > DFA_AFTER {
             self.table
-                .get_or_init(|| {
-                    dfa(&self.literals)
-                        .ok()
-                        .map(|dfa| Table::new(&dfa, &self.literals))
-                })
+                .get_or_init(|| Some(Table::new(&self.nfa, &self.literals)))
                 .as_ref()
         } else {
             None
@@ -380,13 +367,15 @@ impl Walk for Nfa<'_> {
 
 /// The keyword DFA's transitions, laid out for [`find_hits`].
 ///
-/// aho-corasick builds the automaton; this copies its DFA into a layout that the lanes step
-/// through with two loads and one addition per byte: a byte's class comes from a 256-entry
+/// aho-corasick builds the automaton (the NFA); this resolves each of its states' transitions
+/// for every byte class, failure links followed, which is the automaton's DFA, into a layout
+/// that the lanes step through with two loads and one addition per byte: a byte's class comes from a 256-entry
 /// table (each letter shares its class with the other case, and every byte no keyword holds is
 /// class 0), states are row offsets, so the next state is `transitions[state + class]`, and the
 /// match states come first, so "may match" is one comparison. The crate's DFA offers no such
 /// layout (its special states are mixed in, and each step checks more): the prefilter's pass
-/// over a gigabyte of packages took 1.05 s of CPU with it, and takes 0.83 s with this table.
+/// over a gigabyte of packages took 1.05 s of CPU with it, and takes 0.83 s with this table,
+/// which is also built in a fraction of the time (it needs no DFA of the crate's first).
 #[derive(Debug)]
 struct Table {
     classes: [u8; 256],
@@ -403,8 +392,9 @@ struct Table {
 }
 
 impl Table {
-    /// Copies the states of `dfa`, built over `literals` (lower case), into the table layout.
-    fn new(dfa: &dfa::DFA, literals: &[String]) -> Table {
+    /// Lays out the states of `automaton`, built over `literals` (lower case), with every
+    /// transition resolved: the table is the automaton's DFA.
+    fn new<A: Automaton>(automaton: &A, literals: &[String]) -> Table {
         // Bytes of one class lead every state to the same state: the automaton is ASCII
         // case-insensitive, and a byte that no keyword holds fails every partial match.
         let mut classes = [0u8; 256];
@@ -425,33 +415,34 @@ impl Table {
         let row = representatives.len().next_power_of_two();
         let row_bits = row.trailing_zeros();
 
-        // Every state reachable from the start, breadth first.
-        let start = dfa
+        // Every state reachable from the start, breadth first. `index_of[id]` is a state's
+        // place in `states` (state ids are offsets into the automaton's memory).
+        let start = automaton
             .start_state(Anchored::No)
             .expect("the automata are built for unanchored searches");
         let mut states = vec![start];
-        let mut index_of: HashMap<StateID, usize> = HashMap::from([(start, 0)]);
-        let mut next = Vec::with_capacity(representatives.len());
+        let mut index_of = vec![usize::MAX; start.as_usize() + 1];
+        index_of[start.as_usize()] = 0;
         let mut edges: Vec<usize> = Vec::new();
         let mut at = 0;
         while at < states.len() {
-            next.clear();
             for &byte in &representatives {
-                next.push(dfa.next_state(Anchored::No, states[at], byte));
-            }
-            for &to in &next {
-                let index = *index_of.entry(to).or_insert_with(|| {
+                let to = automaton.next_state(Anchored::No, states[at], byte);
+                if to.as_usize() >= index_of.len() {
+                    index_of.resize(to.as_usize() + 1, usize::MAX);
+                }
+                if index_of[to.as_usize()] == usize::MAX {
+                    index_of[to.as_usize()] = states.len();
                     states.push(to);
-                    states.len() - 1
-                });
-                edges.push(index);
+                }
+                edges.push(index_of[to.as_usize()]);
             }
             at += 1;
         }
 
         // Match states first.
         let mut order: Vec<usize> = (0..states.len()).collect();
-        order.sort_by_key(|&i| !dfa.is_match(states[i]));
+        order.sort_by_key(|&i| !automaton.is_match(states[i]));
         let mut offset = vec![0u32; states.len()];
         for (position, &state) in order.iter().enumerate() {
             offset[state] = u32::try_from(position << row_bits).expect("a table under 4 GiB");
@@ -466,9 +457,9 @@ impl Table {
                 transitions[base + class] = offset[to];
             }
             let id = states[state];
-            if dfa.is_match(id) {
-                for index in 0..dfa.match_len(id) {
-                    keywords.push(dfa.match_pattern(id, index).as_u32());
+            if automaton.is_match(id) {
+                for index in 0..automaton.match_len(id) {
+                    keywords.push(automaton.match_pattern(id, index).as_u32());
                 }
                 match_ranges.push(u32::try_from(keywords.len()).expect("few keywords"));
             }
@@ -659,7 +650,7 @@ mod tests {
     /// Every (pattern, start, end) the lanes report, with the NFA and with the table.
     fn lane_hits(prefilter: &Prefilter, haystack: &[u8]) -> [Vec<(usize, usize, usize)>; 2] {
         let mut scratch: [Vec<Hit>; LANES] = Default::default();
-        let table = Table::new(&dfa(&prefilter.literals).unwrap(), &prefilter.literals);
+        let table = Table::new(&prefilter.nfa, &prefilter.literals);
         let mut found = [Vec::new(), Vec::new()];
         let [by_nfa, by_table] = &mut found;
         prefilter.walk(&Nfa(&prefilter.nfa), haystack, &mut scratch, |p, s, e| {
