@@ -274,10 +274,12 @@ fn read_all(
     (packages.into_iter().collect(), unpinned)
 }
 
+/// A requirement not pinned to one version, at `low`: projects keep ranges on purpose (a library's
+/// base list beside a pinned one, development tools), so it is advice, not a deploy blocker.
 fn unpinned_finding(u: &Unpinned) -> Finding {
     Finding::new(
         codes::UNPINNED,
-        Severity::Medium,
+        Severity::Low,
         format!(
             "`{}` is not pinned to one version: {}; it cannot be audited and may change under you",
             u.requirement, u.reason

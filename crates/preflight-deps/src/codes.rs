@@ -20,6 +20,6 @@ macro_rules! codes {
 
 codes! {
     VULNERABLE = "deps.vulnerable", High, "A package version a lockfile installs has known vulnerabilities (OSV advisories); the finding names the lowest version that fixes them all.";
-    UNPINNED = "deps.unpinned", Medium, "A requirement is not pinned to one version (a range, no version, a URL), so it cannot be audited and may change under you.";
+    UNPINNED = "deps.unpinned", Low, "A requirement is not pinned to one version (a range, no version, a URL), so it cannot be audited and may change under you.";
     DATABASE_OUTDATED = "deps.database-outdated", Medium, "The advisory database is more than 31 days old; run `preflight deps update` every month at least.";
 }
