@@ -568,6 +568,32 @@ pub fn repeats_user(bytes: &[u8], secret: &Range<usize>) -> bool {
     bytes[user_start..colon].eq_ignore_ascii_case(&bytes[secret.clone()])
 }
 
+/// Whether the value at `secret` is the password of a URL whose host is this machine
+/// (`postgres://app:pw@localhost/app`, `redis://:pw@127.0.0.1:6379`): a local development or
+/// CI service, whose password opens nothing another machine can reach.
+pub fn for_loopback_host(bytes: &[u8], secret: &Range<usize>) -> bool {
+    if !in_userinfo(bytes, secret) {
+        return false;
+    }
+    let host_start = secret.end + 1;
+    let rest = &bytes[host_start..bytes.len().min(host_start + 256)];
+    let host_len = rest
+        .iter()
+        .position(|b| {
+            matches!(b, b'/' | b'?' | b'#' | b',' | b'"' | b'\'' | b'`') || b.is_ascii_whitespace()
+        })
+        .unwrap_or(rest.len());
+    let host = &rest[..host_len];
+    let host = match host.strip_prefix(b"[") {
+        Some(bracketed) => bracketed.split(|&b| b == b']').next().unwrap_or(bracketed),
+        None => host.split(|&b| b == b':').next().unwrap_or(host),
+    };
+    host.eq_ignore_ascii_case(b"localhost")
+        || host == b"::1"
+        || host == b"0.0.0.0"
+        || host.starts_with(b"127.")
+}
+
 /// For a value at `secret` between `:` and `@` (the password of a `user:password@` pair): where
 /// the 128 bytes looked at for its user begin, and the colon's offset; `None` otherwise.
 fn before_password(bytes: &[u8], secret: &Range<usize>) -> Option<(usize, usize)> {

@@ -589,6 +589,9 @@ impl Scanner {
                     if candidate.checksum_failed {
                         found = checksum_failed(found);
                     }
+                    if filters::for_loopback_host(bytes, &candidate.secret) {
+                        found = on_loopback(found);
+                    }
                     if let Some(name) = &candidate.fallback_of {
                         let name = String::from_utf8_lossy(&bytes[name.clone()]);
                         found = if candidate.in_object {
@@ -1105,6 +1108,17 @@ fn checksum_failed(finding: Finding) -> Finding {
         "does not match: a made-up, truncated or test token",
     );
     finding.severity = Severity::Low;
+    finding
+}
+
+/// A finding whose value is the password of a URL to this machine: reported, since the same
+/// password may be used elsewhere, but at low severity, saying why.
+fn on_loopback(finding: Finding) -> Finding {
+    let mut finding = finding.with_detail(
+        "placement",
+        "the password of a service on this machine (localhost): a local development or CI default",
+    );
+    finding.severity = finding.severity.min(Severity::Low);
     finding
 }
 

@@ -195,3 +195,55 @@ fn generic_values_in_tests_docs_and_catalogues_are_low_and_provider_keys_are_not
         .unwrap();
     assert!(lowered.details["placement"].contains("test"));
 }
+
+#[test]
+fn passwords_of_services_on_this_machine_are_low_and_remote_ones_are_not() {
+    // Laid out like Saleor's settings and documenso's CI workflow: default URLs to local
+    // services, beside one to a real host.
+    let project = TempProject::new(&[
+        (
+            "saleor/settings.py",
+            format!(
+                "DATABASE_URL = os.environ.get('DATABASE_URL', 'postgres://saleor:{LOCAL_PASSWORD}@localhost:5432/saleor')\n\
+                 CACHE_URL = 'redis://:{LOCAL_PASSWORD}@127.0.0.1:6379/1'\n"
+            ),
+        ),
+        (
+            ".github/workflows/e2e-tests.yml",
+            format!("env:\n  DATABASE_URL: postgresql://ci:{LOCAL_PASSWORD}@[::1]:5432/ci\n"),
+        ),
+        (
+            "deploy/settings.py",
+            format!(
+                "DATABASE_URL = 'postgres://saleor:{LOCAL_PASSWORD}@db.prod.internal.example:5432/saleor'\n"
+            ),
+        ),
+    ]);
+    let outcome = check(&project);
+    let severities: Vec<(String, Severity)> = outcome
+        .findings
+        .iter()
+        .map(|f| (f.location.path.clone(), f.severity))
+        .collect();
+    assert!(
+        severities.contains(&("deploy/settings.py".to_string(), Severity::High))
+            || severities.contains(&("deploy/settings.py".to_string(), Severity::Critical)),
+        "{severities:?}"
+    );
+    let local: Vec<_> = severities
+        .iter()
+        .filter(|(path, _)| path != "deploy/settings.py")
+        .collect();
+    assert_eq!(local.len(), 3, "{severities:?}");
+    assert!(
+        local.iter().all(|(_, s)| *s == Severity::Low),
+        "{severities:?}"
+    );
+    assert!(
+        outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Low)
+            .all(|f| f.details["placement"].contains("localhost"))
+    );
+}
