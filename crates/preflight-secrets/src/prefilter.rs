@@ -7,8 +7,8 @@
 //! of a blob side by side (see [`LANES`]) through a transition table laid out for that walk
 //! (see `Table`), which is what makes it fast. A rule's pattern then
 //! runs only on a *window* around each of its keyword hits: the hit's line (plus the rule's
-//! `window_lines`), but never more than [`MAX_BEFORE`] bytes before the hit or [`MAX_AFTER`]
-//! bytes after it.
+//! `window_lines`), but never more than [`MAX_BEFORE`] bytes before the hit or
+//! [`MAX_AFTER_LINE`] bytes after it ([`MAX_AFTER`] for a rule that spans lines).
 //!
 //! The cap is what keeps a 20 MB single-line minified file linear: a hit costs at most a
 //! bounded window, and hits of the same rule whose windows touch are merged into one window, so
@@ -26,8 +26,21 @@ use memchr::{memchr, memrchr};
 
 /// The most bytes a window reaches before its keyword hit.
 pub const MAX_BEFORE: usize = 1024;
-/// The most bytes a window reaches after its keyword hit.
+/// The most bytes a window of a multi-line rule (a PEM block, a YAML document) reaches after
+/// its keyword hit.
 pub const MAX_AFTER: usize = 16 * 1024;
+/// The most bytes a window of a single-line rule reaches after its keyword hit: a line of
+/// minified code runs for megabytes, and no single-line credential is longer than this.
+pub const MAX_AFTER_LINE: usize = 4 * 1024;
+
+/// How far after its hit a window of a rule with `extra_lines` may reach.
+fn max_after(extra_lines: u32) -> usize {
+    if extra_lines == 0 {
+        MAX_AFTER_LINE
+    } else {
+        MAX_AFTER
+    }
+}
 
 /// A range of a blob one rule's pattern runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -580,7 +593,7 @@ fn extend_single_line(haystack: &[u8], open: &mut Open, hit_end: usize) {
         return;
     }
     let from = open.end.max(hit_end);
-    let ceiling = hit_end.saturating_add(MAX_AFTER).min(haystack.len());
+    let ceiling = hit_end.saturating_add(MAX_AFTER_LINE).min(haystack.len());
     if from >= ceiling {
         return;
     }
@@ -612,10 +625,13 @@ fn window_start(haystack: &[u8], hit_start: usize) -> usize {
     memrchr(b'\n', &haystack[floor..hit_start]).map_or(floor, |i| floor + i + 1)
 }
 
-/// The end of the hit's line plus `extra_lines` lines, at most [`MAX_AFTER`] bytes on; and
+/// The end of the hit's line plus `extra_lines` lines, at most [`MAX_AFTER_LINE`] bytes on for
+/// a single line and [`MAX_AFTER`] for more; and
 /// whether that is a line end rather than the cap.
 fn window_end(haystack: &[u8], hit_end: usize, extra_lines: u32) -> (usize, bool) {
-    let ceiling = hit_end.saturating_add(MAX_AFTER).min(haystack.len());
+    let ceiling = hit_end
+        .saturating_add(max_after(extra_lines))
+        .min(haystack.len());
     let mut at = hit_end;
     for _ in 0..=extra_lines {
         match memchr(b'\n', &haystack[at..ceiling]) {
@@ -789,8 +805,14 @@ mod tests {
         let found = windows(&[&["tok_"]], vec![0], &text);
         assert_eq!(
             found,
-            [(0, 0, 14 + MAX_AFTER), (0, last - MAX_BEFORE, text.len())]
+            [
+                (0, 0, 14 + MAX_AFTER_LINE),
+                (0, last - MAX_BEFORE, text.len())
+            ]
         );
+        // A rule that spans lines reaches further on the same long line.
+        let found = windows(&[&["tok_"]], vec![2], &text);
+        assert_eq!(found[0], (0, 0, 14 + MAX_AFTER));
     }
 
     #[test]
