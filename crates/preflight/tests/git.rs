@@ -55,15 +55,7 @@ fn incident_reports_the_commit_and_writes_a_private_replacement_file() {
     assert!(stdout.contains("git filter-repo --replace-text"));
     let file = std::fs::read_to_string(&replacements).unwrap();
     assert_eq!(file, format!("literal:{TOKEN}==>***REMOVED***\n"));
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&replacements)
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    common::assert_private(&replacements);
 
     let json = preflight(dir.path(), &["--format", "json", "incident"]);
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");

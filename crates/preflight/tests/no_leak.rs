@@ -267,15 +267,7 @@ fn files_stdin_history_and_reports_never_show_the_marker() {
         purge.contains(&stripe_key()),
         "the purge file must hold the value"
     );
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&replacements)
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    common::assert_private(&replacements);
 
     out.run(root, &["hook", "install"]);
     write(root, "staged.py", format!("KEY = '{}'\n", stripe_key()));
