@@ -107,14 +107,21 @@ impl<S: BlobScanner + Send> Check for HistoryCheck<S> {
     }
 }
 
-/// The `git.secret-in-history` finding for a secret found only in history.
+/// The `git.secret-in-history` finding for a secret found only in history: at least `high`,
+/// since every clone keeps it, unless the scan judged it `low` (a made-up token, the password
+/// of a service on localhost), which history does not make more real.
 pub fn history_only(finding: Finding) -> Finding {
     let Some(secret) = finding.secret.clone() else {
         return finding;
     };
+    let severity = if finding.severity <= Severity::Low {
+        finding.severity
+    } else {
+        finding.severity.max(Severity::High)
+    };
     let mut converted = Finding::secret(
         "git.secret-in-history",
-        finding.severity.max(Severity::High),
+        severity,
         format!(
             "{} removed from the files but still in git history: rotate it",
             finding.message
@@ -130,4 +137,38 @@ pub fn history_only(finding: Finding) -> Finding {
     converted.reference = finding.reference;
     converted.history = finding.history;
     converted
+}
+
+#[cfg(test)]
+mod tests {
+    use preflight_findings::{Location, Redacted};
+
+    use super::*;
+
+    fn found(severity: Severity) -> Finding {
+        Finding::secret(
+            "postgres.connection-uri",
+            severity,
+            "PostgreSQL connection URI with a password",
+            Location::file("settings.py", 3, 1),
+            Redacted::new("Zr3mW7pTXk29vLq8"), // preflight:allow (synthetic test value)
+        )
+    }
+
+    #[test]
+    fn history_raises_a_secret_to_high_but_keeps_what_the_scan_judged_low() {
+        assert_eq!(
+            history_only(found(Severity::Medium)).severity,
+            Severity::High
+        );
+        assert_eq!(
+            history_only(found(Severity::Critical)).severity,
+            Severity::Critical
+        );
+        let low = history_only(found(Severity::Low));
+        assert_eq!(
+            (low.id.as_str(), low.severity),
+            ("git.secret-in-history", Severity::Low)
+        );
+    }
 }
