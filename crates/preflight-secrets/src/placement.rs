@@ -96,6 +96,7 @@ const DEVELOPMENT_DIRS: &[&str] = &[".devcontainer", ".local"];
 const VENDOR_DIRS: &[&str] = &[
     "vendor",
     "vendored",
+    "dist",
     "third_party",
     "third-party",
     "node_modules",
@@ -199,12 +200,30 @@ pub fn is_formatless(rule_id: &str) -> bool {
         || IDENTIFIER_SUFFIXES.iter().any(|s| rule_id.ends_with(s))
 }
 
+/// What the `placement` detail says of a web page saved into test data.
+const SAVED_PAGE: &str = "a web page saved into test data: what it holds was served to every visitor of that site, not issued to this project";
+
+/// Whether `path` is a web page saved into tests or fixtures (`tests/data/html/recipe.html`),
+/// as scrapers and parsers keep them: anything in it was public on the site it came from.
+fn is_saved_page(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    (lower.ends_with(".html") || lower.ends_with(".htm")) && of_path(path) == Some(Placement::Test)
+}
+
 /// Lowers to `low` every secret finding of a formatless rule that sits in a test, fixture,
-/// documentation, translation or third-party file, saying why in its `placement` detail.
-/// History findings are judged by the rule that found them (their `rule-id` detail).
+/// documentation, translation or third-party file, and every secret finding in a web page
+/// saved into test data, saying why in its `placement` detail. History findings are judged by
+/// the rule that found them (their `rule-id` detail).
 pub fn lower_examples(findings: &mut [Finding]) {
     for finding in findings.iter_mut() {
         if finding.secret.is_none() || finding.severity <= Severity::Low {
+            continue;
+        }
+        if is_saved_page(&finding.location.path) {
+            finding.severity = Severity::Low;
+            finding
+                .details
+                .insert("placement".to_string(), SAVED_PAGE.to_string());
             continue;
         }
         let rule = finding
@@ -274,6 +293,10 @@ mod tests {
                 Placement::ThirdParty,
             ),
             ("vendored/authorizenet/setup.py", Placement::ThirdParty),
+            (
+                "netbox/project-static/dist/graphiql.js",
+                Placement::ThirdParty,
+            ),
             (".envs/.local/.postgres", Placement::Development),
             (".devcontainer/backend.env", Placement::Development),
         ] {

@@ -247,3 +247,39 @@ fn passwords_of_services_on_this_machine_are_low_and_remote_ones_are_not() {
             .all(|f| f.details["placement"].contains("localhost"))
     );
 }
+
+#[test]
+fn keys_in_web_pages_saved_as_test_data_are_low_and_in_code_they_are_not() {
+    // Laid out like mealie's scraper tests: recipe pages saved from public sites, whose image
+    // links carry the site's own Azure SAS signatures.
+    let sas = "https://recipes.blob.core.windows.net/img/jam.jpg?sp=r&st=2024-01-01&se=2031-01-01&spr=https&sv=2022-11-02&sr=b&sig=w%2Bpf55ce6vRq414SZ5mSYD0SEUjWedhfhlPzAvhquOo%3D";
+    let project = TempProject::new(&[
+        (
+            "tests/data/html/jam-roly-poly.html",
+            format!("<html><body><img src=\"{sas}\"></body></html>\n"),
+        ),
+        ("app/storage.py", format!("IMAGE_URL = \"{sas}\"\n")),
+    ]);
+    let outcome = check(&project);
+    let found = found(&outcome);
+    let page: Vec<_> = found
+        .iter()
+        .filter(|(_, p, _)| p.ends_with(".html"))
+        .collect();
+    let code: Vec<_> = found
+        .iter()
+        .filter(|(_, p, _)| p == "app/storage.py")
+        .collect();
+    assert!(!page.is_empty() && !code.is_empty(), "{found:?}");
+    assert!(
+        page.iter().all(|(_, _, s)| *s == Severity::Low),
+        "{found:?}"
+    );
+    assert!(code.iter().all(|(_, _, s)| *s > Severity::Low), "{found:?}");
+    let saved = outcome
+        .findings
+        .iter()
+        .find(|f| f.location.path.ends_with(".html"))
+        .unwrap();
+    assert!(saved.details["placement"].contains("saved"));
+}
