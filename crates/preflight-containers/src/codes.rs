@@ -5,22 +5,10 @@
 //! exposure findings lowered to [`Severity::Low`] by the check: a published database port on a
 //! laptop is worth a note, not a failed deploy.
 
-use preflight_findings::{CodeInfo, Severity};
+use preflight_findings::Severity;
 
-macro_rules! codes {
-    ($($name:ident = $id:literal, $severity:ident, $description:literal;)*) => {
-        $(
-            #[doc = $description]
-            pub const $name: &str = $id;
-        )*
-        /// Every code the containers check can emit, with its severity and meaning.
-        pub const CODES: &[CodeInfo] = &[
-            $(CodeInfo { id: $id, severity: Severity::$severity, description: $description },)*
-        ];
-    };
-}
-
-codes! {
+preflight_findings::finding_codes! {
+    "Every code the containers check can emit, with its severity and meaning.";
     COMPOSE_SECRET_IN_ENVIRONMENT = "container.compose-secret-in-environment", High, "A compose service sets a secret-named variable to a literal value in `environment:` instead of reading it from an untracked env file or a secret.";
     COMPOSE_PORT_PUBLISHED = "container.compose-port-published", High, "A compose service publishes a database or cache port on all interfaces instead of 127.0.0.1.";
     COMPOSE_PRIVILEGED = "container.compose-privileged", High, "A compose service runs with `privileged: true`, which gives it root on the host.";

@@ -5,24 +5,12 @@
 //! not a failed build. Checks whose meaning changes with the profile (Stripe live keys in
 //! development, `DEBUG` in production) choose their severity themselves.
 
-use preflight_findings::{CodeInfo, Severity};
+use preflight_findings::Severity;
 
 use crate::policy::Profile;
 
-macro_rules! codes {
-    ($($name:ident = $id:literal, $severity:ident, $description:literal;)*) => {
-        $(
-            #[doc = $description]
-            pub const $name: &str = $id;
-        )*
-        /// Every code the env check can emit, with its production severity and meaning.
-        pub const CODES: &[CodeInfo] = &[
-            $(CodeInfo { id: $id, severity: Severity::$severity, description: $description },)*
-        ];
-    };
-}
-
-codes! {
+preflight_findings::finding_codes! {
+    "Every code the env check can emit, with its production severity and meaning.";
     BOM = "env.bom", Medium, "The file starts with a byte-order mark, which python-dotenv reads as part of the first name.";
     CRLF = "env.crlf", Low, "Lines end with CRLF; shells that source the file keep the carriage return in values.";
     NOT_UTF8 = "env.not-utf8", Medium, "A line is not valid UTF-8.";

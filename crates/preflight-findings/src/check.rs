@@ -30,3 +30,33 @@ pub struct CodeInfo {
     /// One line saying what it means.
     pub description: &'static str,
 }
+
+/// Declares a check's finding codes: a `pub const NAME: &str` per code, documented by its
+/// description, and `pub const CODES: &[CodeInfo]` listing them all (for `preflight codes`),
+/// documented by the first string.
+///
+/// ```
+/// preflight_findings::finding_codes! {
+///     "Every code the example check can emit.";
+///     LOUD = "example.loud", Medium, "Something is too loud.";
+/// }
+/// assert_eq!(LOUD, "example.loud");
+/// assert_eq!(CODES[0].severity, preflight_findings::Severity::Medium);
+/// ```
+#[macro_export]
+macro_rules! finding_codes {
+    ($doc:literal; $($name:ident = $id:literal, $severity:ident, $description:literal;)*) => {
+        $(
+            #[doc = $description]
+            pub const $name: &str = $id;
+        )*
+        #[doc = $doc]
+        pub const CODES: &[$crate::CodeInfo] = &[
+            $($crate::CodeInfo {
+                id: $id,
+                severity: $crate::Severity::$severity,
+                description: $description,
+            },)*
+        ];
+    };
+}

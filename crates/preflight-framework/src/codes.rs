@@ -6,22 +6,10 @@
 //! medium; the guides' hardening beyond Django's own deploy check (HSTS preload, session
 //! length, lockout) is low; the interactive API docs being on is a note.
 
-use preflight_findings::{CodeInfo, Severity};
+use preflight_findings::Severity;
 
-macro_rules! codes {
-    ($($name:ident = $id:literal, $severity:ident, $description:literal;)*) => {
-        $(
-            #[doc = $description]
-            pub const $name: &str = $id;
-        )*
-        /// Every code the Django and FastAPI checks can emit, with its severity and meaning.
-        pub const CODES: &[CodeInfo] = &[
-            $(CodeInfo { id: $id, severity: Severity::$severity, description: $description },)*
-        ];
-    };
-}
-
-codes! {
+preflight_findings::finding_codes! {
+    "Every code the Django and FastAPI checks can emit, with its severity and meaning.";
     DEBUG = "django-settings.debug", High, "DEBUG is on (or defaults to on) in a production settings module.";
     SECRET_KEY_INSECURE = "django-settings.secret-key-insecure", High, "SECRET_KEY starts with `django-insecure-`, the development key startproject writes.";
     SECRET_KEY_WEAK = "django-settings.secret-key-weak", High, "SECRET_KEY is shorter than 50 characters or has fewer than 5 distinct characters.";
